@@ -1,0 +1,59 @@
+# Every target is one or two lines that call tools/. `make help` lists them.
+PY      ?= .venv/bin/python
+MIRROR  ?= $(abspath ../shared/data)
+NB      ?=
+JOBS    ?= 2
+export D2L_DATA_MIRROR ?= $(MIRROR)
+
+.DEFAULT_GOAL := help
+.PHONY: help setup sync d2l execute prepare test unit nbval check \
+        html pdf book-deps book-test bench clean
+
+help:  ## list every target
+	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+setup:  ## create .venv and install d2l with the dev tools (README step 1)
+	python3 -m venv .venv && $(PY) -m pip install -q -e '.[dev]'
+
+sync:  ## write each chapter .md into its paired .ipynb (outputs kept)
+	$(PY) tools/sync_notebooks.py $(NB)
+
+d2l:  ## extract the #@save cells into d2l/torch.py
+	$(PY) tools/build_d2l.py
+
+execute:  ## run (quick mode) the notebooks whose code or d2l changed; NB=file for one
+	D2L_QUICK=1 $(PY) tools/execute.py $(NB)
+
+prepare: sync d2l execute  ## ready a change for review: sync, extract, execute
+
+unit:  ## unit tests of d2l and tools
+	$(PY) -m pytest -q -n $(JOBS) tests
+
+nbval:  ## re-run every notebook in quick mode and compare marked outputs
+	D2L_QUICK=1 $(PY) -m pytest -q -n $(JOBS) -p no:randomly --nbval-lax --nbval-current-env chapters
+
+check:  ## the CI checks: sync, extraction, outputs fresh, unit tests, nbval
+	$(PY) tools/sync_notebooks.py --check
+	$(PY) tools/build_d2l.py --check
+	$(PY) tools/execute.py --check
+	$(MAKE) unit nbval
+
+test: check  ## the README test command (same as check)
+
+html:  ## build the HTML site into _build/html (EXECUTE=1 re-runs notebooks first)
+	$(PY) tools/build_book.py html
+
+pdf:  ## build the PDF book into _build/pdf
+	$(PY) tools/build_book.py pdf
+
+book-deps:  ## install the book build's Python and Debian (TeX, Chromium) packages
+	$(PY) tools/build_book.py deps
+
+book-test:  ## browser and PDF tests of the built book
+	$(PY) -m pytest -q tests/book
+
+bench:  ## run the benchmarks in bench/ against d2l==1.0.3
+	$(PY) bench/run.py
+
+clean:  ## remove build outputs and caches (not the data cache)
+	rm -rf _build .pytest_cache
