@@ -1,0 +1,78 @@
+"""Draw the matplotlib diagrams of Sections 3.1 and 3.6 as SVG.
+
+usage: python linreg_figures.py   (run from this folder; rewrites the SVGs)
+
+* linreg-residuals.svg: a 1-D fit whose residuals are drawn as segments.
+* generalization-capacity.svg: training and validation loss against model
+  complexity (an idealised sketch, not a measurement).
+"""
+import matplotlib
+
+matplotlib.use('svg')
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+plt.rcParams.update({
+    'svg.fonttype': 'none',        # keep labels as text in the SVG
+    'svg.hashsalt': 'd2l-linreg',  # stable element ids between runs
+    'font.family': 'sans-serif',
+    'font.size': 9,
+})
+TAB = plt.get_cmap('tab10').colors
+
+
+def save(fig, name):
+    fig.savefig(name, format='svg', bbox_inches='tight',
+                metadata={'Date': None})
+    plt.close(fig)
+
+
+def residuals():
+    rng = np.random.default_rng(3)
+    x = np.sort(rng.uniform(0, 10, 14))
+    y = 0.8 * x + 1.0 + rng.normal(0, 1.2, x.shape)
+    w, b = np.polyfit(x, y, 1)                 # least-squares line
+    fig, ax = plt.subplots(figsize=(4.2, 2.6))
+    ax.vlines(x, y, w * x + b, colors=TAB[3], lw=1.2,
+              label='residual')
+    grid = np.linspace(-0.3, 10.3, 2)
+    ax.plot(grid, w * grid + b, color=TAB[0], lw=1.8,
+            label='fitted line')
+    ax.scatter(x, y, s=18, color=TAB[1], zorder=3, label='examples')
+    ax.set_xlabel('feature x')
+    ax.set_ylabel('label y')
+    ax.legend(frameon=False, loc='upper left')
+    ax.spines[['top', 'right']].set_visible(False)
+    save(fig, 'linreg-residuals.svg')
+
+
+def capacity():
+    c = np.linspace(0.05, 1, 200)              # model complexity (a.u.)
+    train = 0.08 + 0.9 * np.exp(-3.5 * c)
+    val = train + 1.1 * c ** 2.2
+    best = c[np.argmin(val)]
+    fig, ax = plt.subplots(figsize=(4.2, 2.6))
+    ax.axvspan(0.05, best, color=TAB[0], alpha=0.08, lw=0)
+    ax.axvspan(best, 1, color=TAB[3], alpha=0.08, lw=0)
+    ax.plot(c, train, color=TAB[0], lw=1.8, label='training loss')
+    ax.plot(c, val, color=TAB[1], lw=1.8, ls='--',
+            label='generalization loss')
+    ax.axvline(best, color='0.4', lw=0.8, ls=':')
+    ax.text(best, 1.02, 'best fit', ha='center', va='bottom',
+            transform=ax.get_xaxis_transform(), color='0.3')
+    ax.text(0.1, 0.93, 'underfitting', transform=ax.transAxes)
+    ax.text(0.68, 0.93, 'overfitting', transform=ax.transAxes)
+    ax.set_xlabel('model complexity')
+    ax.set_ylabel('loss')
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlim(0.05, 1)
+    ax.set_ylim(0, 1.2)
+    ax.legend(frameon=False, loc='center left', bbox_to_anchor=(0.02, 0.62))
+    ax.spines[['top', 'right']].set_visible(False)
+    save(fig, 'generalization-capacity.svg')
+
+
+if __name__ == '__main__':
+    residuals()
+    capacity()
