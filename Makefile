@@ -30,7 +30,7 @@ unit:  ## unit tests of d2l and tools
 	$(PY) -m pytest -q -n $(JOBS) tests
 
 nbval:  ## re-run every notebook in quick mode and compare marked outputs
-	D2L_QUICK=1 $(PY) -m pytest -q -n $(JOBS) -p no:randomly --nbval-lax --nbval-current-env chapters
+	D2L_QUICK=1 $(PY) -m pytest -q -n $(JOBS) --dist loadfile --nbval-lax --nbval-current-env chapters
 
 check:  ## the CI checks: sync, extraction, outputs fresh, unit tests, nbval
 	$(PY) tools/sync_notebooks.py --check
