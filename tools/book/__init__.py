@@ -1,0 +1,42 @@
+"""The book build: a Sphinx source tree staged from chapters/, then HTML or PDF.
+
+``tools/build_book.py`` is the one entry point; this package holds its parts:
+
+* :mod:`book.stage`     writes ``_build/src`` (the Sphinx source tree) from
+                        ``chapters/toc.yml`` and the committed notebooks;
+* :mod:`book.api`       writes the API reference page of ``d2l.torch``;
+* :mod:`book.conf`      the Sphinx configuration (used with ``-c tools/book``);
+* :mod:`book.sphinxext` the Sphinx extension: toc.yml numbers, notebook links,
+                        references to sections not written yet;
+* :mod:`book.deps`      installs the Python and Debian packages of the build;
+* :mod:`book.links`     the internal link checker the tests run on the site.
+
+Settings a deployment may change are environment variables:
+
+``D2L_BOOK_REPO``   the GitHub ``owner/name`` the "Open in Colab" links point
+                    at (default ``OWNER/REPO``, a placeholder to replace);
+``D2L_BOOK_BRANCH`` the branch of those links (default ``main``).
+"""
+import os
+import pathlib
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+CHAPTERS = ROOT / 'chapters'
+BUILD = ROOT / '_build'
+SRC = BUILD / 'src'            # staged Sphinx source tree (HTML)
+HTML = BUILD / 'html'
+DOCTREES = BUILD / 'doctrees'
+VENDOR = ROOT / '.venv' / 'share' / 'd2l-book'   # MathJax copy (make book-deps)
+MATHJAX = VENDOR / 'mathjax'
+
+TITLE = 'Dive into Deep Learning, Executed'
+SHORT_TITLE = 'D2L, Executed'
+AUTHOR = 'The authors of this book'
+REPO = os.environ.get('D2L_BOOK_REPO', 'OWNER/REPO')
+BRANCH = os.environ.get('D2L_BOOK_BRANCH', 'main')
+
+
+def colab_url(relpath):
+    """The "Open in Colab" address of a notebook at `relpath` in the repo."""
+    return (f'https://colab.research.google.com/github/{REPO}/blob/'
+            f'{BRANCH}/{relpath}')

@@ -1,0 +1,118 @@
+"""Sphinx extension of the book build.
+
+* Numbers from toc.yml: Sphinx numbers chapters and sections by position in
+  the toctree, which is wrong while sections are missing and cannot give
+  appendix letters. After Sphinx assigns section numbers, each page's number
+  prefix is replaced by the one in ``_book.json`` (from toc.yml); figure,
+  table and equation numbers are derived from those, so they follow.
+* References to sections or chapters that toc.yml lists but nobody wrote yet
+  resolve to plain text ("Section 5.3") instead of a warning.
+* Each notebook page gets "Download notebook" and "Open in Colab" links
+  (template ``d2l-links.html``); the committed notebooks are copied to
+  ``notebooks/`` in the site.
+"""
+import json
+import pathlib
+import shutil
+
+from docutils import nodes
+from sphinx.environment.collectors.toctree import TocTreeCollector
+from sphinx.util import logging
+
+log = logging.getLogger(__name__)
+_ORIG_ASSIGN = TocTreeCollector.assign_section_numbers
+
+
+def _meta(env):
+    cache = getattr(env, '_d2l_meta', None)
+    path = pathlib.Path(env.srcdir) / '_book.json'
+    stamp = path.stat().st_mtime_ns if path.exists() else None
+    if cache is None or cache[0] != stamp:
+        data = json.loads(path.read_text()) if path.exists() else {}
+        cache = (stamp, data)
+        env._d2l_meta = cache
+    return cache[1]
+
+
+def _as_tuple(number):
+    return tuple(int(p) if p.isdigit() else p for p in number.split('.'))
+
+
+def assign_section_numbers(self, env):
+    """Sphinx's numbering, with each page's prefix replaced by toc.yml's."""
+    old = env.toc_secnumbers
+    _ORIG_ASSIGN(self, env)
+    numbers = _meta(env).get('numbers', {})
+    for doc, secnums in env.toc_secnumbers.items():
+        if doc not in numbers or '' not in secnums or not secnums['']:
+            continue
+        have, want = secnums[''], _as_tuple(numbers[doc])
+        if have == want:
+            continue
+        n = len(have)
+        for anchor, num in list(secnums.items()):
+            if num[:n] == have:
+                secnums[anchor] = want + num[n:]
+    # the toc nodes and page titles carry the numbers the navigation shows
+    for doc, secnums in env.toc_secnumbers.items():
+        toc = env.tocs.get(doc)
+        if toc is not None:
+            for ref in toc.findall(nodes.reference):
+                if ref.get('secnumber') and ref.get('anchorname') in secnums:
+                    ref['secnumber'] = list(secnums[ref['anchorname']])
+        title = env.titles.get(doc)
+        if title is not None and title.get('secnumber') and '' in secnums:
+            title['secnumber'] = list(secnums[''])
+    return [d for d in env.toc_secnumbers if env.toc_secnumbers[d] != old.get(d)]
+
+
+def missing_reference(app, env, node, contnode):
+    """Resolve a reference to a toc.yml section that has no page yet."""
+    if node.get('refdomain') != 'std' or node.get('reftype') not in ('ref', 'numref'):
+        return None
+    target = node.get('reftarget', '')
+    labels = _meta(env).get('labels', {})
+    if target not in labels:
+        return None
+    text, doc = labels[target]
+    if doc is not None:
+        return None          # the page exists: a real missing label, let Sphinx warn
+    if node.get('reftype') == 'ref' and contnode.astext() != target:
+        text = contnode.astext()
+    return nodes.inline(text, text, classes=['d2l-not-written'])
+
+
+def page_context(app, pagename, templatename, context, doctree):
+    meta = _meta(app.env)
+    nb = meta.get('notebooks', {}).get(pagename)
+    if nb:
+        depth = pagename.count('/')
+        context['d2l_ipynb'] = '../' * depth + 'notebooks/' + nb.split('/', 1)[1]
+        context['d2l_colab'] = meta['colab'][pagename]
+
+
+def copy_notebooks(app, exception):
+    """Copy each page's committed notebook to notebooks/ in the site."""
+    if exception or app.builder.format != 'html':
+        return
+    meta = _meta(app.env)
+    chapters = pathlib.Path(meta.get('chapters_dir', '.'))
+    for doc, rel in meta.get('notebooks', {}).items():
+        inner = rel.split('/', 1)[1]            # <chapter>/<section>.ipynb
+        src = chapters / inner
+        if not src.exists():                    # built from the .md alone
+            src = pathlib.Path(app.srcdir) / (doc + '.ipynb')
+        dst = pathlib.Path(app.outdir) / 'notebooks' / inner
+        if src.exists() and (not dst.exists() or
+                             dst.stat().st_mtime_ns < src.stat().st_mtime_ns):
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+
+
+def setup(app):
+    TocTreeCollector.assign_section_numbers = assign_section_numbers
+    app.connect('missing-reference', missing_reference)
+    app.connect('html-page-context', page_context)
+    app.connect('build-finished', copy_notebooks)
+    return {'parallel_read_safe': True, 'parallel_write_safe': True,
+            'env_version': 1}

@@ -1,0 +1,397 @@
+"""Stage the Sphinx source tree of the book from chapters/.
+
+The tree mirrors chapters/: ``<chapter>/<section>.ipynb`` (the committed
+notebook with its outputs, lightly transformed), ``<chapter>/index.md`` (a
+generated chapter page), ``<chapter>/img/`` (copied), plus ``index.md`` (the
+front page with the full table of contents), ``bibliography.md``, ``api.md``
+and ``_book.json`` (the numbers and notebook paths the Sphinx extension
+reads).
+
+The transformations keep the notebooks' source conventions working:
+
+* every section gets the target ``sec-<slug>``, every chapter
+  ``chap-<slug>``;
+* ``![caption](img/x.svg "fig-x")`` on a line of its own becomes a numbered
+  MyST figure labelled ``fig-x`` with the alt text as caption;
+* ``{numref}`chap-x``` reads "Chapter N" (or "Appendix A");
+* a raw LaTeX line before each heading sets the chapter and section counters,
+  so the PDF numbers match toc.yml even while sections are missing.
+
+Every file is written only when its bytes change, so Sphinx re-reads only
+the pages whose notebooks changed. Files left over from an earlier staging
+(a section removed from toc.yml) are deleted.
+"""
+import json
+import logging
+import pathlib
+import re
+import shutil
+import string
+import sys
+
+from . import CHAPTERS, ROOT, colab_url, TITLE
+
+sys.path.insert(0, str(ROOT / 'tools'))
+import toc  # noqa: E402  (tools/toc.py: the one reader of toc.yml)
+
+log = logging.getLogger('build_book')
+
+FIGURE = re.compile(
+    r'^!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)\s+"(?P<label>fig-[\w.-]+)"\)\s*$')
+CHAP_NUMREF = re.compile(r'\{numref\}`(chap-[\w-]+)`')
+
+
+def _number_tuple(number):
+    """'3.2' -> [3, 2]; 'A.1' -> ['A', 1] (ints where they are digits)."""
+    return [int(p) if p.isdigit() else p for p in number.split('.')]
+
+
+class Book:
+    """What the staging needs to know about toc.yml and the files present."""
+
+    def __init__(self, chapters_dir=CHAPTERS, only_chapter=None):
+        self.dir = pathlib.Path(chapters_dir)
+        self.toc = toc.load(self.dir / 'toc.yml')
+        self.front = self.toc['front']
+        self.chapters = self.toc['chapters']
+        if only_chapter:
+            self.front = dict(self.front, sections=[])
+            self.chapters = [c for c in self.chapters if c['slug'] == only_chapter]
+            if not self.chapters:
+                raise SystemExit(f'no chapter {only_chapter!r} in toc.yml')
+        self.all_chapters = self.toc['chapters']
+
+    def nb(self, chapter, section):
+        return self.dir / chapter / f"{section['slug']}.ipynb"
+
+    def md(self, chapter, section):
+        return self.dir / chapter / f"{section['slug']}.md"
+
+    def written(self, chapter, section):
+        return self.md(chapter, section).exists() or self.nb(chapter, section).exists()
+
+    def section_number(self, chap, i):
+        """toc.yml number of the i-th (0-based) section of `chap`."""
+        secs = chap['sections']
+        if len(secs) == 1 and secs[0]['slug'] == 'index':
+            return str(chap['number'])
+        return f"{chap['number']}.{i + 1}"
+
+    def chapter_word(self, chap):
+        return 'Chapter' if str(chap['number']).isdigit() else 'Appendix'
+
+    def labels(self):
+        """Every sec-/chap- label of toc.yml -> (text, docname or None)."""
+        out = {}
+        for chap in self.all_chapters:
+            any_written = any(self.written(chap['slug'], s) for s in chap['sections'])
+            here = chap in self.chapters
+            out[f"chap-{chap['slug']}"] = (
+                f"{self.chapter_word(chap)} {chap['number']}",
+                f"{chap['slug']}/index" if any_written and here else None)
+            for i, s in enumerate(chap['sections']):
+                ok = self.written(chap['slug'], s) and here
+                out[f"sec-{s['slug']}"] = (
+                    f"Section {self.section_number(chap, i)}",
+                    f"{chap['slug']}/{s['slug']}" if ok else None)
+        for s in self.front['sections']:
+            ok = self.written(self.front['slug'], s)
+            out[f"sec-{s['slug']}"] = (
+                s['title'], f"{self.front['slug']}/{s['slug']}" if ok else None)
+        return out
+
+
+class Stager:
+    """Writes the staged tree under `dest`, only where bytes change."""
+
+    def __init__(self, dest, book):
+        self.dest = pathlib.Path(dest)
+        self.book = book
+        self.written = set()
+        self.changed = []
+        self.warnings = []
+
+    # -- low level ---------------------------------------------------------
+    def put(self, rel, data):
+        if isinstance(data, str):
+            data = data.encode()
+        path = self.dest / rel
+        self.written.add(path)
+        if path.exists() and path.read_bytes() == data:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self.changed.append(rel)
+
+    def copy(self, src, rel):
+        path = self.dest / rel
+        self.written.add(path)
+        if path.exists():
+            st, dt = src.stat(), path.stat()
+            if st.st_size == dt.st_size and st.st_mtime_ns <= dt.st_mtime_ns:
+                return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, path)
+        self.changed.append(rel)
+
+    def warn(self, msg):
+        self.warnings.append(msg)
+        log.warning('WARNING: %s', msg)
+
+    def prune(self):
+        """Delete staged files that this staging did not write."""
+        keep_dirs = {'.jupyter_cache'}
+        for path in sorted(self.dest.rglob('*'), reverse=True):
+            if any(part in keep_dirs for part in path.relative_to(self.dest).parts):
+                continue
+            if path.is_file() and path not in self.written:
+                path.unlink()
+                self.changed.append(str(path.relative_to(self.dest)))
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+
+    # -- notebooks ---------------------------------------------------------
+    def load_notebook(self, chapter, section):
+        """The committed notebook as a dict; falls back to the .md (no outputs)."""
+        nb_path, md_path = self.book.nb(chapter, section), self.book.md(chapter, section)
+        rel = nb_path.relative_to(ROOT) if nb_path.is_relative_to(ROOT) else nb_path
+        nb = None
+        if nb_path.exists():
+            try:
+                nb = json.loads(nb_path.read_text())
+                if not isinstance(nb.get('cells'), list):
+                    raise ValueError('no cell list')
+            except ValueError as err:
+                self.warn(f'{rel}: unreadable notebook ({err}); '
+                          'building the page from the .md without outputs')
+                nb = None
+        if md_path.exists():
+            import jupytext
+            try:
+                md_nb = jupytext.read(md_path)
+            except Exception as err:  # a broken source must not stop the site
+                self.warn(f'{md_path.name}: jupytext cannot read it ({err})')
+                md_nb = None
+            if nb is None and md_nb is not None:
+                import nbformat
+                nb = json.loads(nbformat.writes(md_nb))
+            elif nb is not None and md_nb is not None:
+                code = [''.join(c['source']) if isinstance(c['source'], list)
+                        else c['source'] for c in nb['cells']
+                        if c.get('cell_type') == 'code']
+                src = [c.source for c in md_nb.cells if c.cell_type == 'code']
+                if [c.strip() for c in code] != [c.strip() for c in src]:
+                    self.warn(f'{rel}: code differs from the .md; outputs may '
+                              'be stale (run make sync execute)')
+        elif nb is None:
+            self.warn(f'{rel}: neither notebook nor .md readable; skipped')
+        return nb
+
+    def transform_markdown(self, text):
+        lines = []
+        for line in text.split('\n'):
+            m = FIGURE.match(line)
+            if m:
+                lines += [f":::{{figure}} {m['src']}", f":name: {m['label']}",
+                          f":alt: {m['alt']}", '', m['alt'], ':::']
+            else:
+                lines.append(line)
+        return CHAP_NUMREF.sub(self._chap_ref, '\n'.join(lines))
+
+    def _chap_ref(self, m):
+        text, _ = self.book.labels_cache.get(m[1], (None, None))
+        if text is None:
+            return m[0]
+        word = text.split()[0]
+        return f'{{numref}}`{word} %s <{m[1]}>`'
+
+    def stage_notebook(self, chapter, section, labels, latex, extra_cells=()):
+        nb = self.load_notebook(chapter, section)
+        if nb is None:
+            return False
+        heading_done = False
+        for cell in nb['cells']:
+            if cell.get('cell_type') != 'markdown':
+                continue
+            src = cell['source']
+            src = ''.join(src) if isinstance(src, list) else src
+            src = self.transform_markdown(src)
+            if not heading_done:
+                new, n = re.subn(r'^# ', lambda _: _prefix(labels, latex) + '# ',
+                                 src, count=1, flags=re.M)
+                if n:
+                    src, heading_done = new, True
+            cell['source'] = src
+        if not heading_done:
+            rel = self.book.nb(chapter, section).name
+            self.warn(f'{chapter}/{rel}: no "# Title" line; using the toc.yml title')
+            nb['cells'].insert(0, {'cell_type': 'markdown', 'metadata': {},
+                                   'source': _prefix(labels, latex)
+                                   + f"# {section['title']}"})
+        nb['cells'].extend(extra_cells)
+        nb.setdefault('metadata', {}).pop('jupytext', None)
+        self.put(f"{chapter}/{section['slug']}.ipynb",
+                 json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False))
+        return True
+
+    # -- pages ---------------------------------------------------------------
+    def run(self, api_page=None):
+        book = self.book
+        book.labels_cache = book.labels()
+        numbers, notebooks = {}, {}
+        chapters_docs, appendix_docs, front_docs = [], [], []
+        letters = string.ascii_uppercase
+
+        for i, s in enumerate(book.front['sections']):
+            ch = book.front['slug']
+            if not book.written(ch, s):
+                continue
+            latex = r'\frontmatter\setcounter{secnumdepth}{-1}' if not front_docs else ''
+            if self.stage_notebook(ch, s, [f"sec-{s['slug']}"], latex):
+                doc = f"{ch}/{s['slug']}"
+                front_docs.append(doc)
+                notebooks[doc] = f"chapters/{ch}/{s['slug']}.ipynb"
+
+        first_main = True
+        first_appendix = True
+        for chap in book.chapters:
+            slug, num = chap['slug'], str(chap['number'])
+            written = [(i, s) for i, s in enumerate(chap['sections'])
+                       if book.written(slug, s)]
+            if not written:
+                continue
+            latex = []
+            if first_main:
+                latex.append(r'\mainmatter\setcounter{secnumdepth}{2}')
+                first_main = False
+            if num.isdigit():
+                latex.append(rf'\setcounter{{chapter}}{{{int(num) - 1}}}')
+            else:
+                if first_appendix:
+                    latex.append(r'\appendix')
+                    first_appendix = False
+                latex.append(rf'\setcounter{{chapter}}{{{letters.index(num)}}}')
+            latex = ''.join(latex)
+            doc = f'{slug}/index'
+            numbers[doc] = num
+            (chapters_docs if num.isdigit() else appendix_docs).append(doc)
+            todo = [(i, s) for i, s in enumerate(chap['sections'])
+                    if not book.written(slug, s)]
+            index_sec = [s for _, s in written if s['slug'] == 'index']
+            others = [(i, s) for i, s in written if s['slug'] != 'index']
+            toctree = _toctree([s['slug'] for _, s in others])
+            todo_md = _todo_list(book, chap, todo)
+            if index_sec:
+                extra = [{'cell_type': 'markdown', 'metadata': {},
+                          'source': toctree + todo_md}] if others or todo else []
+                self.stage_notebook(slug, index_sec[0],
+                                    [f'chap-{slug}', 'sec-index'], latex, extra)
+                notebooks[doc] = f'chapters/{slug}/index.ipynb'
+            else:
+                self.put(doc + '.md', _prefix([f'chap-{slug}'], latex)
+                         + f"# {chap['title']}\n\n" + toctree + todo_md)
+            for i, s in others:
+                number = book.section_number(chap, i)
+                sec_latex = rf'\setcounter{{section}}{{{i}}}'
+                if self.stage_notebook(slug, s, [f"sec-{s['slug']}"], sec_latex):
+                    d = f"{slug}/{s['slug']}"
+                    numbers[d] = number
+                    notebooks[d] = f"chapters/{slug}/{s['slug']}.ipynb"
+            img = book.dir / slug / 'img'
+            if img.is_dir():
+                for f in img.rglob('*'):
+                    if f.is_file() and f.suffix not in {'.py', '.md', '.ipynb'}:
+                        self.copy(f, f'{slug}/img/{f.relative_to(img)}')
+
+        back_docs = []
+        bib = book.dir / 'references.bib'
+        self.put('references.bib', bib.read_bytes() if bib.exists() else b'')
+        if bib.exists() and bib.read_text().strip():
+            self.put('bibliography.md', '```{raw} latex\n\\backmatter\n```\n\n'
+                     '(bibliography)=\n# Bibliography\n\n```{bibliography}\n```\n')
+            back_docs.append('bibliography')
+        if api_page is not None:
+            self.put('api.md', api_page)
+            back_docs.append('api')
+
+        self.put('index.md', _front_page(book, front_docs, chapters_docs,
+                                         appendix_docs, back_docs))
+        meta = {'numbers': numbers, 'notebooks': notebooks,
+                'colab': {d: colab_url(p) for d, p in notebooks.items()},
+                'labels': book.labels_cache, 'chapters_dir': str(book.dir)}
+        self.put('_book.json', json.dumps(meta, indent=1, sort_keys=True))
+        return meta
+
+
+def _prefix(labels, latex):
+    out = f'```{{raw}} latex\n{latex}\n```\n\n' if latex else ''
+    return out + ''.join(f'({lab})=\n' for lab in labels)
+
+
+def _toctree(docs, **opts):
+    if not docs:
+        return ''
+    head = ''.join(f':{k}: {v}\n' for k, v in opts.items())
+    return '```{toctree}\n' + head + ':maxdepth: 1\n\n' + '\n'.join(docs) + '\n```\n'
+
+
+def _todo_list(book, chap, todo):
+    if not todo:
+        return ''
+    items = ''.join(f"* {book.section_number(chap, i)} {s['title']}\n"
+                    for i, s in todo)
+    return ('\n:::{only} html\n```{raw} html\n<div class="d2l-todo">\n```\n\n'
+            'In preparation:\n\n' + items + '\n```{raw} html\n</div>\n```\n:::\n')
+
+
+def _front_page(book, front_docs, chapters_docs, appendix_docs, back_docs):
+    """The front page: the book's title and the full table of contents."""
+    out = [f'# {TITLE}\n',
+           'An executable textbook of deep learning with PyTorch: every section '
+           'is a notebook whose code ran to produce the outputs shown. '
+           'Download any section as a notebook, or open it in Colab, from the '
+           'buttons at the top of its page. '
+           'Entries in grey are in preparation.\n',
+           '## Contents\n']
+
+    def entry(depth, number, title, doc):
+        pad = '  ' * depth
+        label = f'{number} {title}'.strip()
+        if doc:
+            return f'{pad}* {{doc}}`{_esc(label)} </{doc}>`\n'
+        return (f'{pad}* <span class="d2l-todo">{_esc(label)} '
+                '(in preparation)</span>\n')
+
+    lines = []
+    fslug = book.front['slug']
+    for s in book.front['sections']:
+        doc = f"{fslug}/{s['slug']}"
+        lines.append(entry(0, '', s['title'], doc if doc in front_docs else None))
+    for chap in book.all_chapters:
+        doc = f"{chap['slug']}/index"
+        here = doc in chapters_docs or doc in appendix_docs
+        word = '' if str(chap['number']).isdigit() else 'Appendix '
+        lines.append(entry(0, f"{word}{chap['number']}", chap['title'],
+                           doc if here else None))
+        for i, s in enumerate(chap['sections']):
+            if s['slug'] == 'index':
+                continue
+            sdoc = f"{chap['slug']}/{s['slug']}"
+            ok = here and book.written(chap['slug'], s)
+            lines.append(entry(1, book.section_number(chap, i), s['title'],
+                               sdoc if ok else None))
+    for doc in back_docs:
+        lines.append(entry(0, '', {'bibliography': 'Bibliography',
+                                   'api': 'The d2l API reference'}[doc], doc))
+    out.append(''.join(lines))
+    out.append(_toctree(front_docs, caption='Front Matter', hidden=''))
+    out.append(_toctree(chapters_docs, caption='Chapters', hidden='',
+                        numbered=3))
+    out.append(_toctree(appendix_docs, caption='Appendices', hidden='',
+                        numbered=3))
+    out.append(_toctree(back_docs, caption='Back Matter', hidden=''))
+    return '\n'.join(out)
+
+
+def _esc(text):
+    return text.replace('<', r'\<').replace('`', "'")
