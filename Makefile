@@ -40,8 +40,8 @@ check:  ## the CI checks: sync, extraction, outputs fresh, unit tests, nbval
 
 test: check  ## the README test command (same as check)
 
-html:  ## build the HTML site into _build/html (EXECUTE=1 re-runs notebooks first)
-	$(PY) tools/build_book.py html
+html:  ## build the HTML site into _build/html (EXECUTE=full|quick runs notebooks first)
+	$(PY) tools/build_book.py html --execute '$(EXECUTE)'
 
 pdf:  ## build the PDF book into _build/pdf
 	$(PY) tools/build_book.py pdf
