@@ -1,0 +1,167 @@
+"""Write the SVG diagrams of the multilayer-perceptrons chapter.
+
+Usage: python make_diagrams.py   (from any folder; writes beside this file)
+
+Colours are matplotlib's tab10; one sans-serif font throughout.
+"""
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BLUE, ORANGE, GREEN, RED, GREY = ('#1f77b4', '#ff7f0e', '#2ca02c',
+                                  '#d62728', '#7f7f7f')
+FONT = 'font-family="sans-serif"'
+ARROW = ('<defs><marker id="arr" viewBox="0 0 10 10" refX="9" refY="5" '
+         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+         '<path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>')
+
+
+def svg(width, height, body):
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
+            f'height="{height}" viewBox="0 0 {width} {height}">\n'
+            f'<rect width="{width}" height="{height}" fill="white"/>\n'
+            f'{ARROW}\n' + '\n'.join(body) + '\n</svg>\n')
+
+
+def line(x1, y1, x2, y2, color='#555', width=1.0, arrow=False, dash=None):
+    extra = ' marker-end="url(#arr)"' if arrow else ''
+    if dash:
+        extra += f' stroke-dasharray="{dash}"'
+    return (f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+            f'stroke="{color}" stroke-width="{width}"{extra}/>')
+
+
+def text(x, y, s, size=14, anchor='middle', style='', color='#222'):
+    return (f'<text x="{x:.1f}" y="{y:.1f}" {FONT} font-size="{size}" '
+            f'text-anchor="{anchor}" dominant-baseline="central" '
+            f'fill="{color}" {style}>{s}</text>')
+
+
+def sub(name, index, bold=False):
+    """A symbol with a subscript, e.g. x_1, as SVG text content."""
+    weight = ' font-weight="bold"' if bold else ''
+    return (f'<tspan font-style="italic"{weight}>{name}</tspan>'
+            f'<tspan font-size="10" dy="4">{index}</tspan>')
+
+
+def sup(name, index, bold=True, italic=False):
+    """A symbol with a superscript, e.g. W^(1)."""
+    style = ' font-weight="bold"' if bold else ''
+    style += ' font-style="italic"' if italic else ''
+    return (f'<tspan{style}>{name}</tspan>'
+            f'<tspan font-size="10" dy="-6">{index}</tspan>')
+
+
+# ---------------------------------------------------------------- MLP
+def layer_x(n, width, spacing):
+    left = (width - (n - 1) * spacing) / 2
+    return [left + i * spacing for i in range(n)]
+
+
+def mlp_body(x0, width, dropped=(), title=None, r=15, spacing=52):
+    """Inputs at the bottom, hidden units in the middle, outputs on top."""
+    rows = [('x', 4, 250, BLUE), ('h', 5, 150, ORANGE), ('o', 3, 50, GREEN)]
+    pos = {name: [(x0 + x, y) for x in layer_x(n, width, spacing)]
+           for name, n, y, _ in rows}
+    body = []
+    for lower, upper in (('x', 'h'), ('h', 'o')):
+        for i, (xa, ya) in enumerate(pos[lower]):
+            for j, (xb, yb) in enumerate(pos[upper]):
+                if (lower == 'h' and i + 1 in dropped) or (
+                        upper == 'h' and j + 1 in dropped):
+                    continue
+                body.append(line(xa, ya - r, xb, yb + r, color='#999'))
+    for name, n, _, color in rows:
+        for k, (x, y) in enumerate(pos[name], start=1):
+            gone = name == 'h' and k in dropped
+            fill = '#eeeeee' if gone else 'white'
+            stroke = GREY if gone else color
+            body.append(f'<circle cx="{x:.1f}" cy="{y}" r="{r}" fill="{fill}"'
+                        f' stroke="{stroke}" stroke-width="2"/>')
+            body.append(text(x, y, sub(name, k), color=(
+                GREY if gone else '#222')))
+            if gone:
+                d = r * 0.8
+                body.append(line(x - d, y - d, x + d, y + d, RED, 2.5))
+                body.append(line(x - d, y + d, x + d, y - d, RED, 2.5))
+    if title:
+        body.append(text(x0 + width / 2, 290, title, size=13))
+    return body
+
+
+def mlp_svg():
+    body = mlp_body(90, 300)
+    for label, y in (('output layer', 50), ('hidden layer', 150),
+                     ('input layer', 250)):
+        body.append(text(12, y, label, size=12, anchor='start',
+                         color=GREY))
+    return svg(400, 280, body)
+
+
+def dropout_svg():
+    body = mlp_body(0, 230, title='without dropout', spacing=44)
+    body += mlp_body(230, 230, dropped=(2, 5), title='after dropout',
+                     spacing=44)
+    body.append(line(230, 20, 230, 280, color='#ccc', dash='4 4'))
+    return svg(460, 305, body)
+
+
+# ----------------------------------------------------- computational graph
+def var(x, y, label, color=BLUE, w=34):
+    return [f'<rect x="{x - w / 2}" y="{y - 15}" width="{w}" height="30" rx="3"'
+            f' fill="white" stroke="{color}" stroke-width="2"/>',
+            text(x, y, label)]
+
+
+def op(x, y, label):
+    return [f'<circle cx="{x}" cy="{y}" r="14" fill="#fff4e6" '
+            f'stroke="{ORANGE}" stroke-width="2"/>', text(x, y, label)]
+
+
+def arrow(a, b, shrink_a=18, shrink_b=19):
+    (x1, y1), (x2, y2) = a, b
+    dx, dy = x2 - x1, y2 - y1
+    n = (dx * dx + dy * dy) ** 0.5
+    return line(x1 + dx / n * shrink_a, y1 + dy / n * shrink_a,
+                x2 - dx / n * shrink_b, y2 - dy / n * shrink_b,
+                color='#333', width=1.3, arrow=True)
+
+
+def graph_svg():
+    bold = '<tspan font-weight="bold">{}</tspan>'
+    ital = '<tspan font-style="italic">{}</tspan>'
+    P = {'x': (25, 210), 'm1': (75, 210), 'z': (125, 210), 'phi': (175, 210),
+         'h': (225, 210), 'm2': (275, 210), 'o': (325, 210), 'l': (375, 210),
+         'L': (425, 210), 'W1': (75, 130), 'W2': (275, 130), 'y': (375, 130),
+         'reg': (175, 50), 's': (325, 50), 'plus': (425, 130),
+         'J': (425, 50)}
+    body = []
+    edges = [('x', 'm1'), ('W1', 'm1'), ('m1', 'z'), ('z', 'phi'),
+             ('phi', 'h'), ('h', 'm2'), ('W2', 'm2'), ('m2', 'o'),
+             ('o', 'l'), ('y', 'l'), ('l', 'L'), ('W1', 'reg'),
+             ('W2', 'reg'), ('reg', 's'), ('s', 'plus'), ('L', 'plus'),
+             ('plus', 'J')]
+    for a, b in edges:
+        body.append(arrow(P[a], P[b]))
+    body += var(*P['x'], bold.format('x'))
+    body += var(*P['z'], bold.format('z'))
+    body += var(*P['h'], bold.format('h'))
+    body += var(*P['o'], bold.format('o'))
+    body += var(*P['y'], ital.format('y'))
+    body += var(*P['L'], ital.format('L'))
+    body += var(*P['s'], ital.format('s'))
+    body += var(*P['J'], ital.format('J'), color=RED)
+    body += var(*P['W1'], sup('W', '(1)'), color=GREEN, w=46)
+    body += var(*P['W2'], sup('W', '(2)'), color=GREEN, w=46)
+    body += op(*P['m1'], '×')
+    body += op(*P['m2'], '×')
+    body += op(*P['phi'], ital.format('φ'))
+    body += op(*P['l'], ital.format('l'))
+    body += op(*P['reg'], 'ℓ<tspan font-size="10" dy="4">2</tspan>')
+    body += op(*P['plus'], '+')
+    return svg(450, 240, body)
+
+
+if __name__ == '__main__':
+    for name, make in (('mlp', mlp_svg), ('dropout', dropout_svg),
+                       ('backprop-graph', graph_svg)):
+        (HERE / f'{name}.svg').write_text(make())
