@@ -1,0 +1,176 @@
+"""Tests of the training framework saved in Section 3.2 (oo-design)."""
+import pytest
+import torch
+from torch import nn
+
+from d2l import torch as d2l
+
+
+class Tiny(d2l.Module):
+    """A one-weight model y = w x trained with torch.optim.SGD."""
+    def __init__(self, lr=0.1):
+        super().__init__()
+        self.save_hyperparameters()
+        self.net = nn.Linear(1, 1, bias=False)
+        self.board.display = False
+
+    def loss(self, y_hat, y):
+        return ((y_hat - y) ** 2).mean()
+
+    def configure_optimizers(self):
+        return torch.optim.SGD(self.parameters(), lr=self.lr)
+
+
+class Pairs(d2l.DataModule):
+    """y = 3x on 8 training and 4 validation examples, batches of 2."""
+    def __init__(self):
+        super().__init__()
+        self.batch_size = 2
+        x = torch.arange(12.).reshape(-1, 1) / 12
+        self.X, self.y = x, 3 * x
+
+    def get_dataloader(self, train):
+        i = slice(0, 8) if train else slice(8, None)
+        return self.get_tensorloader((self.X, self.y), train, i)
+
+
+def test_add_to_class_reaches_existing_instances():
+    class C:
+        pass
+    c = C()
+
+    @d2l.add_to_class(C)
+    def answer(self):
+        return 42
+    assert c.answer() == 42 and answer(c) == 42
+
+
+def test_add_to_class_rejects_an_instance():
+    with pytest.raises(TypeError, match='expects a class, got an object'):
+        d2l.add_to_class(object())
+
+
+def test_save_hyperparameters_values_and_ignore():
+    class B(d2l.HyperParameters):
+        def __init__(self, a, b, c=3, _hidden=0, **extra):
+            local = 'not an argument'  # noqa: F841 (must not be saved)
+            self.save_hyperparameters(ignore=['c'])
+    obj = B(1, 2, z=9)
+    assert obj.hparams == {'a': 1, 'b': 2, 'z': 9}
+    assert (obj.a, obj.b, obj.z) == (1, 2, 9)
+    assert not hasattr(obj, 'c') and not hasattr(obj, 'local')
+
+
+def test_save_hyperparameters_keeps_the_default_list_empty():
+    class B(d2l.HyperParameters):
+        def __init__(self, a):
+            self.save_hyperparameters()
+    B(1)
+    assert d2l.HyperParameters.save_hyperparameters.__defaults__ == ([],)
+
+
+def test_save_hyperparameters_merges_parent_and_child():
+    model = Tiny(lr=0.5)
+    assert model.hparams == {'plot_train_per_epoch': 2,
+                             'plot_valid_per_epoch': 1, 'lr': 0.5}
+
+
+def test_save_hyperparameters_rejects_a_string_ignore():
+    class B(d2l.HyperParameters):
+        def __init__(self, a):
+            self.save_hyperparameters(ignore='a')
+    with pytest.raises(TypeError, match='ignore must be a list'):
+        B(1)
+
+
+def test_board_averages_every_n_points():
+    board = d2l.ProgressBoard(display=False)
+    for x in range(1, 7):
+        board.draw(x, torch.tensor(float(10 * x)), 'y', every_n=3)
+    board.draw(7, 70, 'y', every_n=3)          # buffered, not yet recorded
+    assert board.data == {'y': [(2.0, 20.0), (5.0, 50.0)]}
+
+
+def test_board_shapes_one_list_per_label():
+    board = d2l.ProgressBoard(display=False)
+    for x in range(10):
+        board.draw(x, x, 'a', every_n=2)
+        board.draw(x, -x, 'b', every_n=5)
+    assert {k: len(v) for k, v in board.data.items()} == {'a': 5, 'b': 2}
+
+
+def test_board_rejects_a_zero_window():
+    with pytest.raises(ValueError, match='every_n must be a positive int'):
+        d2l.ProgressBoard(display=False).draw(0, 0, 'y', every_n=0)
+
+
+def test_board_prints_one_progress_line_in_a_terminal(capsys):
+    board = d2l.ProgressBoard(xlabel='epoch', xlim=[0, 3])
+    for x in range(4):
+        board.draw(x, 0.5, 'loss')             # too fast: throttled
+    board.flush()
+    out = capsys.readouterr().out
+    assert out == '\repoch 3/3  loss 0.5\n'
+
+
+def test_board_is_silent_when_display_is_off(capsys):
+    board = d2l.ProgressBoard(display=False)
+    board.draw(0, 1, 'loss')
+    board.flush()
+    assert capsys.readouterr().out == ''
+
+
+def test_module_abstract_methods_raise():
+    model = d2l.Module()
+    with pytest.raises(NotImplementedError, match='needs self.net'):
+        model(torch.zeros(1))
+    with pytest.raises(NotImplementedError):
+        model.loss(None, None)
+    with pytest.raises(NotImplementedError):
+        model.configure_optimizers()
+
+
+def test_module_rejects_zero_points_per_epoch():
+    with pytest.raises(ValueError, match='plot_train_per_epoch must be'):
+        d2l.Module(plot_train_per_epoch=0)
+
+
+def test_module_plot_needs_a_trainer():
+    with pytest.raises(RuntimeError, match='plot needs self.trainer'):
+        Tiny().plot('loss', torch.tensor(1.0), train=True)
+
+
+def test_datamodule_loaders_are_abstract():
+    with pytest.raises(NotImplementedError):
+        d2l.DataModule().train_dataloader()
+
+
+def test_trainer_rejects_bad_epochs():
+    # (the CPU-only check of num_gpus is replaced in Section 6.7)
+    with pytest.raises(ValueError, match='max_epochs must be a positive'):
+        d2l.Trainer(max_epochs=0)
+
+
+def test_trainer_fit_counts_and_records(full):
+    model, data = Tiny(), Pairs()
+    trainer = d2l.Trainer(max_epochs=3)
+    trainer.fit(model, data)
+    assert (trainer.num_train_batches, trainer.num_val_batches) == (4, 2)
+    assert (trainer.train_batch_idx, trainer.val_batch_idx) == (12, 6)
+    assert model.board.xlim == [0, 3] and model.trainer is trainer
+    # 2 training points and 1 validation point per epoch
+    assert [x for x, _ in model.board.data['train_loss']] == [
+        0.125, 0.625, 1.125, 1.625, 2.125, 2.625]
+    assert [x for x, _ in model.board.data['val_loss']] == [1, 2, 3]
+
+
+def test_trainer_caps_in_quick_mode(quick, monkeypatch):
+    from d2l import quickmode
+    monkeypatch.setitem(quickmode.LIMITS, 'max_train_batches', 3)
+    monkeypatch.setitem(quickmode.LIMITS, 'max_epochs', 2)
+    model, data = Tiny(), Pairs()
+    trainer = d2l.Trainer(max_epochs=5)
+    trainer.fit(model, data)
+    assert trainer.num_train_batches == 3
+    assert (trainer.epoch, trainer.train_batch_idx) == (1, 6)
+    assert model.board.xlim == [0, 2]

@@ -1,0 +1,71 @@
+"""Tests of the plotting helpers saved in Section 2.4 (calculus)."""
+import matplotlib
+import pytest
+import torch
+
+from d2l import torch as d2l
+
+matplotlib.use('Agg')
+
+
+@pytest.fixture
+def axes():
+    """A fresh matplotlib axes, closed after the test."""
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots()
+    yield ax
+    plt.close(fig)
+
+
+def test_set_figsize_sets_the_default_size():
+    import matplotlib.pyplot as plt
+    d2l.set_figsize((4, 3))
+    assert tuple(plt.rcParams['figure.figsize']) == (4, 3)
+    d2l.set_figsize()
+    assert tuple(plt.rcParams['figure.figsize']) == (3.5, 2.5)
+
+
+def test_use_svg_display_is_silent_outside_jupyter():
+    assert d2l.use_svg_display() is None
+
+
+def test_set_axes_values(axes):
+    d2l.set_axes(axes, 'x', 'f(x)', [0, 3], [1, 5], 'linear', 'log',
+                 ['a'])
+    assert axes.get_xlabel() == 'x' and axes.get_ylabel() == 'f(x)'
+    assert axes.get_xlim() == (0, 3) and axes.get_ylim() == (1, 5)
+    assert axes.get_yscale() == 'log'
+
+
+def test_plot_values_of_one_curve(axes):
+    d2l.plot([0, 1, 2], [0, 1, 4], axes=axes)
+    (line,) = axes.get_lines()
+    assert list(line.get_xdata()) == [0, 1, 2]
+    assert list(line.get_ydata()) == [0, 1, 4]
+
+
+def test_plot_y_only_uses_the_index(axes):
+    d2l.plot(torch.tensor([5., 6., 7.]), axes=axes)
+    (line,) = axes.get_lines()
+    assert list(line.get_xdata()) == [0, 1, 2]
+
+
+def test_plot_shares_x_and_cycles_formats(axes):
+    x = torch.arange(4.)
+    d2l.plot(x, [x, 2 * x, 3 * x], fmts=('-', '--'), axes=axes,
+             legend=['a', 'b', 'c'])
+    lines = axes.get_lines()
+    assert len(lines) == 3                                  # one per curve
+    assert [l.get_linestyle() for l in lines] == ['-', '--', '-']
+    assert [t.get_text() for t in axes.get_legend().get_texts()] == [
+        'a', 'b', 'c']
+
+
+def test_plot_does_not_mutate_the_default_legend(axes):
+    d2l.plot([0, 1], [0, 1], axes=axes)
+    assert d2l.plot.__defaults__[3] == []
+
+
+def test_plot_rejects_mismatched_curve_counts(axes):
+    with pytest.raises(ValueError, match='got 2 x-sequences for 3 curves'):
+        d2l.plot([[0, 1], [0, 1]], [[0, 1], [1, 2], [2, 3]], axes=axes)
