@@ -90,4 +90,7 @@ latex_elements = {
     'printindex': '',
     'sphinxsetup': 'verbatimwrapslines=true, verbatimforcewraps=true',
     'preamble': r'\setcounter{tocdepth}{1}',
+    # the toctree caption would otherwise name the table of contents
+    'tableofcontents': r'\renewcommand{\contentsname}{Contents}'
+                       r'\sphinxtableofcontents',
 }

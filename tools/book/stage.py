@@ -39,6 +39,14 @@ log = logging.getLogger('build_book')
 FIGURE = re.compile(
     r'^!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)\s+"(?P<label>fig-[\w.-]+)"\)\s*$')
 CHAP_NUMREF = re.compile(r'\{numref\}`(chap-[\w-]+)`')
+NBVAL = re.compile(r'\A# NBVAL_[A-Z_]+[^\n]*\n?')   # test plumbing, not for readers
+IMAGE = re.compile(r'!\[[^\]]*\]\((?P<src>[^)\s]+)|^:::\{figure\} (?P<fig>\S+)', re.M)
+PLACEHOLDER = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="60" '
+    'viewBox="0 0 400 60"><rect x="1" y="1" width="398" height="58" '
+    'fill="#f4f4f4" stroke="#999" stroke-dasharray="6 4"/><text x="200" '
+    'y="35" font-family="sans-serif" font-size="14" text-anchor="middle" '
+    'fill="#666">figure missing: {name}</text></svg>\n')
 
 
 def _number_tuple(number):
@@ -94,8 +102,9 @@ class Book:
                 out[f"sec-{s['slug']}"] = (
                     f"Section {self.section_number(chap, i)}",
                     f"{chap['slug']}/{s['slug']}" if ok else None)
-        for s in self.front['sections']:
-            ok = self.written(self.front['slug'], s)
+        out[f"chap-{self.toc['front']['slug']}"] = (self.toc['front']['title'], None)
+        for s in self.toc['front']['sections']:
+            ok = s in self.front['sections'] and self.written(self.front['slug'], s)
             out[f"sec-{s['slug']}"] = (
                 s['title'], f"{self.front['slug']}/{s['slug']}" if ok else None)
         return out
@@ -133,6 +142,14 @@ class Stager:
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, path)
         self.changed.append(rel)
+
+    def copy_images(self, chapter):
+        """Copy chapters/<chapter>/img/ (figures, not the scripts beside them)."""
+        img = self.book.dir / chapter / 'img'
+        if img.is_dir():
+            for f in img.rglob('*'):
+                if f.is_file() and f.suffix not in {'.py', '.md', '.ipynb'}:
+                    self.copy(f, f'{chapter}/img/{f.relative_to(img)}')
 
     def warn(self, msg):
         self.warnings.append(msg)
@@ -187,6 +204,24 @@ class Stager:
             self.warn(f'{rel}: neither notebook nor .md readable; skipped')
         return nb
 
+    def check_images(self, chapter, section, text):
+        """Stage a visible placeholder for each image file that is missing."""
+        for m in IMAGE.finditer(text):
+            ref = m['src'] or m['fig']
+            if '://' in ref or ref.startswith(('/', 'data:')):
+                continue
+            path = (self.book.dir / chapter / ref).resolve()
+            if path.exists():
+                continue
+            self.warn(f"{chapter}/{section['slug']}: image {ref} does not "
+                      'exist; the book shows a placeholder')
+            rel = (pathlib.Path(chapter) / ref).as_posix()
+            name = pathlib.PurePosixPath(ref).name
+            if rel.endswith('.svg'):
+                self.put(rel, PLACEHOLDER.format(name=name))
+            else:
+                self.put(rel, _tiny_png())
+
     def transform_markdown(self, text):
         lines = []
         for line in text.split('\n'):
@@ -211,6 +246,10 @@ class Stager:
             return False
         heading_done = False
         for cell in nb['cells']:
+            if cell.get('cell_type') == 'code':
+                src = cell['source']
+                src = ''.join(src) if isinstance(src, list) else src
+                cell['source'] = NBVAL.sub('', src, count=1)
             if cell.get('cell_type') != 'markdown':
                 continue
             src = cell['source']
@@ -222,6 +261,7 @@ class Stager:
                 if n:
                     src, heading_done = new, True
             cell['source'] = src
+            self.check_images(chapter, section, src)
         if not heading_done:
             rel = self.book.nb(chapter, section).name
             self.warn(f'{chapter}/{rel}: no "# Title" line; using the toc.yml title')
@@ -252,6 +292,8 @@ class Stager:
                 front_docs.append(doc)
                 notebooks[doc] = f"chapters/{ch}/{s['slug']}.ipynb"
 
+        if front_docs:
+            self.copy_images(book.front['slug'])
         first_main = True
         first_appendix = True
         for chap in book.chapters:
@@ -297,11 +339,7 @@ class Stager:
                     d = f"{slug}/{s['slug']}"
                     numbers[d] = number
                     notebooks[d] = f"chapters/{slug}/{s['slug']}.ipynb"
-            img = book.dir / slug / 'img'
-            if img.is_dir():
-                for f in img.rglob('*'):
-                    if f.is_file() and f.suffix not in {'.py', '.md', '.ipynb'}:
-                        self.copy(f, f'{slug}/img/{f.relative_to(img)}')
+            self.copy_images(slug)
 
         back_docs = []
         bib = book.dir / 'references.bib'
@@ -321,6 +359,14 @@ class Stager:
                 'labels': book.labels_cache, 'chapters_dir': str(book.dir)}
         self.put('_book.json', json.dumps(meta, indent=1, sort_keys=True))
         return meta
+
+
+def _tiny_png():
+    """A 1x1 grey PNG (placeholder of a missing raster image)."""
+    import base64
+    return base64.b64decode(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGO4AwAA'
+        '0QDQcz1/ZAAAAABJRU5ErkJggg==')
 
 
 def _prefix(labels, latex):
