@@ -6,7 +6,7 @@ JOBS    ?= 2
 export D2L_DATA_MIRROR ?= $(MIRROR)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup sync d2l execute prepare test unit nbval check \
+.PHONY: help setup sync d2l execute prepare test unit nbval check lint \
         html pdf book-deps book-test bench clean
 
 help:  ## list every target
@@ -24,7 +24,10 @@ d2l:  ## extract the #@save cells into d2l/torch.py
 execute:  ## run (quick mode) the notebooks whose code or d2l changed; NB=file for one
 	D2L_QUICK=1 $(PY) tools/execute.py $(NB)
 
-prepare: sync d2l execute  ## ready a change for review: sync, extract, execute
+lint:  ## check labels, references, citations, images, titles, exercises
+	$(PY) tools/lint_notebooks.py $(NB)
+
+prepare: sync d2l lint execute  ## ready a change for review: sync, extract, lint, execute
 
 unit:  ## unit tests of d2l and tools
 	$(PY) -m pytest -q -n $(JOBS) tests
@@ -32,10 +35,9 @@ unit:  ## unit tests of d2l and tools
 nbval:  ## re-run every notebook in quick mode and compare marked outputs
 	D2L_QUICK=1 $(PY) -m pytest -q -n $(JOBS) --dist loadfile --nbval-lax --nbval-current-env chapters
 
-check:  ## the CI checks: sync, extraction, outputs fresh, unit tests, nbval
-	$(PY) tools/sync_notebooks.py --check
-	$(PY) tools/build_d2l.py --check
-	$(PY) tools/execute.py --check
+check:  ## the CI checks: sync, extraction, conventions, outputs fresh, unit tests, nbval
+	$(PY) tools/sync_notebooks.py --check && $(PY) tools/build_d2l.py --check
+	$(PY) tools/lint_notebooks.py && $(PY) tools/execute.py --check
 	$(MAKE) unit nbval
 
 test: check  ## the README test command (same as check)
