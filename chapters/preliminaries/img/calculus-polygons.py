@@ -8,9 +8,9 @@ R, PANEL, TOP = 52, 135, 64          # radius, panel width, circle centre y
 parts = []
 for i, n in enumerate([4, 8, 16]):
     cx = 67 + i * PANEL
-    pts = ' '.join(f'{cx + R * math.cos(2 * math.pi * k / n + math.pi / 2):.1f},'
-                   f'{TOP - R * math.sin(2 * math.pi * k / n + math.pi / 2):.1f}'
-                   for k in range(n))
+    angles = [2 * math.pi * k / n + math.pi / 2 for k in range(n)]
+    pts = ' '.join(f'{cx + R * math.cos(a):.1f},{TOP - R * math.sin(a):.1f}'
+                   for a in angles)
     area = n / 2 * math.sin(2 * math.pi / n) / math.pi   # polygon / circle
     parts += [
         f'<circle cx="{cx}" cy="{TOP}" r="{R}" fill="#c6dcef" '
