@@ -109,7 +109,13 @@ def copy_notebooks(app, exception):
             shutil.copy2(src, dst)
 
 
+def bib_in_srcdir(app, config):
+    """The staged references.bib (sphinxcontrib-bibtex reads paths from confdir)."""
+    config.bibtex_bibfiles = [str(pathlib.Path(app.srcdir) / 'references.bib')]
+
+
 def setup(app):
+    app.connect('config-inited', bib_in_srcdir)
     TocTreeCollector.assign_section_numbers = assign_section_numbers
     app.connect('missing-reference', missing_reference)
     app.connect('html-page-context', page_context)

@@ -38,7 +38,7 @@ log = logging.getLogger('build_book')
 
 FIGURE = re.compile(
     r'^!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)\s+"(?P<label>fig-[\w.-]+)"\)\s*$')
-CHAP_NUMREF = re.compile(r'\{numref\}`(chap-[\w-]+)`')
+CHAP_NUMREF = re.compile(r'\{numref\}`((?:chap|sec)-[\w-]+)`')
 NBVAL = re.compile(r'\A# NBVAL_[A-Z_]+[^\n]*\n?')   # test plumbing, not for readers
 IMAGE = re.compile(r'!\[[^\]]*\]\((?P<src>[^)\s]+)|^:::\{figure\} (?P<fig>\S+)', re.M)
 PLACEHOLDER = (
@@ -68,6 +68,7 @@ class Book:
             if not self.chapters:
                 raise SystemExit(f'no chapter {only_chapter!r} in toc.yml')
         self.all_chapters = self.toc['chapters']
+        self.front_labels = {f"sec-{s['slug']}" for s in self.toc['front']['sections']}
 
     def nb(self, chapter, section):
         return self.dir / chapter / f"{section['slug']}.ipynb"
@@ -234,9 +235,12 @@ class Stager:
         return CHAP_NUMREF.sub(self._chap_ref, '\n'.join(lines))
 
     def _chap_ref(self, m):
+        """{numref} of a chapter says Chapter/Appendix; of front matter, its title."""
         text, _ = self.book.labels_cache.get(m[1], (None, None))
-        if text is None:
+        if text is None or (m[1].startswith('sec-') and m[1] not in self.book.front_labels):
             return m[0]
+        if m[1] in self.book.front_labels:
+            return f'{{ref}}`{m[1]}`'
         word = text.split()[0]
         return f'{{numref}}`{word} %s <{m[1]}>`'
 
