@@ -32,11 +32,11 @@ MATHJAX = VENDOR / 'mathjax'
 TITLE = 'Dive into Deep Learning, Executed'
 SHORT_TITLE = 'D2L, Executed'
 AUTHOR = 'The authors of this book'
-REPO = os.environ.get('D2L_BOOK_REPO', 'OWNER/REPO')
-BRANCH = os.environ.get('D2L_BOOK_BRANCH', 'main')
+DEFAULT_REPO = 'OWNER/REPO'
 
 
 def colab_url(relpath):
     """The "Open in Colab" address of a notebook at `relpath` in the repo."""
-    return (f'https://colab.research.google.com/github/{REPO}/blob/'
-            f'{BRANCH}/{relpath}')
+    repo = os.environ.get('D2L_BOOK_REPO') or DEFAULT_REPO
+    branch = os.environ.get('D2L_BOOK_BRANCH') or 'main'
+    return f'https://colab.research.google.com/github/{repo}/blob/{branch}/{relpath}'

@@ -27,11 +27,16 @@ def _public(mod):
     return sorted(names, key=str.lower)
 
 
-def _signature(obj):
+def _signature(obj, method=False):
+    """'(a, b=1)'; a method's leading self/cls is left out."""
     try:
-        return str(inspect.signature(obj))
+        sig = inspect.signature(obj)
     except (TypeError, ValueError):
         return '(...)'
+    params = list(sig.parameters.values())
+    if method and params and params[0].name in ('self', 'cls'):
+        sig = sig.replace(parameters=params[1:])
+    return str(sig)
 
 
 def _doc(obj, labels):
@@ -68,7 +73,7 @@ def render(mod, labels):
 
 def _entry(kind, name, obj, labels, indent):
     """A py:<kind> directive; a class's fence is longer, to nest methods."""
-    sig = _signature(obj) if kind in ('class', 'function', 'method') else ''
+    sig = _signature(obj, kind == 'method') if kind != 'data' else ''
     body, link = _doc(obj, labels)
     fence = '`' * (5 if kind == 'class' else 4)
     out = [f'{indent}{fence}{{py:{kind}}} {name}{sig}']
