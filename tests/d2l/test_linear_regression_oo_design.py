@@ -7,7 +7,7 @@ from d2l import torch as d2l
 
 
 class Tiny(d2l.Module):
-    """A one-weight model y = w x trained with torch.optim.SGD."""
+    """A one-weight model y = w x trained with SGD."""
     def __init__(self, lr=0.1):
         super().__init__()
         self.save_hyperparameters()
@@ -18,7 +18,8 @@ class Tiny(d2l.Module):
         return ((y_hat - y) ** 2).mean()
 
     def configure_optimizers(self):
-        return torch.optim.SGD(self.parameters(), lr=self.lr)
+        # the book's SGD: torch.optim's first use imports torch._dynamo (s)
+        return d2l.SGD(self.parameters(), lr=self.lr)
 
 
 class Pairs(d2l.DataModule):
@@ -175,3 +176,19 @@ def test_trainer_caps_in_quick_mode(quick, monkeypatch):
     assert trainer.num_train_batches == 3
     assert (trainer.epoch, trainer.train_batch_idx) == (1, 6)
     assert model.board.xlim == [0, 2]
+
+
+def test_in_kernel_is_false_under_pytest():
+    assert d2l._in_kernel() is False
+
+
+def test_board_renders_svg_with_one_line_per_curve():
+    board = d2l.ProgressBoard(xlabel='epoch', display=False)
+    for x in range(3):
+        board.draw(x, x, 'train_loss')
+        board.draw(x, 2 * x, 'val_loss')
+    svg = board._render()
+    assert svg.lstrip().startswith('<?xml') and '</svg>' in svg
+    assert len(board.axes.get_lines()) == 2
+    assert [t.get_text() for t in board.axes.get_legend().get_texts()] == [
+        'train_loss', 'val_loss']

@@ -6,19 +6,18 @@ import torch
 from d2l import torch as d2l
 
 matplotlib.use('Agg')
+import matplotlib.pyplot as plt  # noqa: E402 (after choosing the backend)
 
 
 @pytest.fixture
 def axes():
     """A fresh matplotlib axes, closed after the test."""
-    import matplotlib.pyplot as plt
     fig, ax = plt.subplots()
     yield ax
     plt.close(fig)
 
 
 def test_set_figsize_sets_the_default_size():
-    import matplotlib.pyplot as plt
     d2l.set_figsize((4, 3))
     assert tuple(plt.rcParams['figure.figsize']) == (4, 3)
     d2l.set_figsize()
@@ -69,3 +68,11 @@ def test_plot_does_not_mutate_the_default_legend(axes):
 def test_plot_rejects_mismatched_curve_counts(axes):
     with pytest.raises(ValueError, match='got 2 x-sequences for 3 curves'):
         d2l.plot([[0, 1], [0, 1]], [[0, 1], [1, 2], [2, 3]], axes=axes)
+
+
+@pytest.mark.parametrize('data, expected', [
+    ([1, 2, 3], True), ([], True), (torch.zeros(3), True),
+    ([[1, 2], [3, 4]], False), (torch.zeros(2, 3), False),
+    ([torch.zeros(2)], False)])
+def test_is_one_curve(data, expected):
+    assert d2l._is_one_curve(data) is expected
