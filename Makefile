@@ -51,8 +51,8 @@ pdf:  ## build the PDF book into _build/pdf
 book-deps:  ## install the book build's Python and Debian (TeX, Chromium) packages
 	$(PY) tools/build_book.py deps
 
-book-test:  ## browser and PDF tests of the built book
-	$(PY) -m pytest -q tests/book
+book-test:  ## browser, link and PDF tests of the book (needs make book-deps)
+	D2L_BOOK_TESTS=1 $(PY) -m pytest -q tests/book
 
 bench:  ## run the benchmarks in bench/ against d2l==1.0.3
 	$(PY) bench/run.py

@@ -76,6 +76,7 @@ html_theme_options = {
     'navigation_with_keys': False,
 }
 html_permalinks_icon = '#'
+html_context = {'default_mode': 'auto'}   # light or dark, as the reader's system
 copybutton_exclude = '.linenos, .gp, .go'
 
 # -- LaTeX / PDF ---------------------------------------------------------------
@@ -89,7 +90,7 @@ latex_elements = {
     'pointsize': '10pt',
     'printindex': '',
     'sphinxsetup': 'verbatimwrapslines=true, verbatimforcewraps=true',
-    'preamble': r'\setcounter{tocdepth}{1}',
+    'preamble': r'\setcounter{tocdepth}{1}\hypersetup{bookmarksnumbered=true}',
     # the toctree caption would otherwise name the table of contents
     'tableofcontents': r'\renewcommand{\contentsname}{Contents}'
                        r'\sphinxtableofcontents',
