@@ -24,3 +24,1896 @@ from d2l.quickmode import cap, is_quick, mode, pick
 
 d2l = sys.modules[__name__]
 nn_Module = nn.Module
+
+
+def use_svg_display():
+    """Show matplotlib figures as SVG in Jupyter (sharp at any zoom).
+
+    Defined in Section 2.4 (preliminaries/calculus).
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # no IPython installed: certainly not Jupyter
+        return
+    if get_ipython() is not None:  # None: plain Python, nothing to set
+        from matplotlib_inline import backend_inline
+        backend_inline.set_matplotlib_formats('svg')
+
+
+def set_figsize(figsize=(3.5, 2.5)):
+    """Set the default size of matplotlib figures (and use SVG).
+
+    Defined in Section 2.4 (preliminaries/calculus).
+    """
+    import matplotlib.pyplot as plt
+    use_svg_display()
+    plt.rcParams['figure.figsize'] = figsize
+
+
+def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend):
+    """Set labels, limits, scales, legend and grid of matplotlib `axes`.
+
+    Defined in Section 2.4 (preliminaries/calculus).
+    """
+    axes.set_xlabel(xlabel), axes.set_ylabel(ylabel)
+    axes.set_xscale(xscale), axes.set_yscale(yscale)
+    if xlim is not None:
+        axes.set_xlim(xlim)
+    if ylim is not None:
+        axes.set_ylim(ylim)
+    if legend:
+        axes.legend(legend)
+    axes.grid()
+
+
+def _is_one_curve(data):
+    """True for a single curve (1-D array or flat list of numbers).
+
+    Defined in Section 2.4 (preliminaries/calculus).
+    """
+    if hasattr(data, 'ndim'):
+        return data.ndim == 1
+    return isinstance(data, (list, tuple)) and (
+        len(data) == 0 or not hasattr(data[0], '__len__'))
+
+
+def plot(X, Y=None, xlabel=None, ylabel=None, legend=[], xlim=None,
+         ylim=None, xscale='linear', yscale='linear',
+         fmts=('-', 'm--', 'g-.', 'r:'), figsize=(3.5, 2.5), axes=None):
+    """Plot curves Y against X (or X against its index if Y is None).
+
+    Defined in Section 2.4 (preliminaries/calculus).
+    """
+    import matplotlib.pyplot as plt
+    if Y is None:
+        X, Y = None, X
+    Ys = [Y] if d2l._is_one_curve(Y) else list(Y)
+    if X is None:
+        Xs = [range(len(y)) for y in Ys]
+    else:
+        Xs = [X] * len(Ys) if d2l._is_one_curve(X) else list(X)
+    if len(Xs) != len(Ys):
+        raise ValueError(f'got {len(Xs)} x-sequences for {len(Ys)} curves')
+    set_figsize(figsize)
+    if axes is None:
+        axes = plt.gca()
+    axes.cla()
+    for i, (x, y) in enumerate(zip(Xs, Ys)):
+        axes.plot(x, y, fmts[i % len(fmts)])
+    set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
+
+
+def add_to_class(Class):
+    """Decorator factory: attach the decorated function to `Class`.
+
+    Defined in Section 3.2 (linear-regression/oo-design).
+    """
+    if not isinstance(Class, type):
+        raise TypeError(f'add_to_class expects a class, got an object of '
+                        f'type {type(Class).__name__}')
+
+    def register(method):
+        setattr(Class, method.__name__, method)
+        return method
+    return register
+
+
+class HyperParameters:
+    """Base class whose subclasses store their __init__ arguments.
+
+    Defined in Section 3.2 (linear-regression/oo-design).
+    """
+    def save_hyperparameters(self, ignore=[]):
+        """Set each argument of the calling __init__ as an attribute."""
+        if isinstance(ignore, str) or not all(
+                isinstance(name, str) for name in ignore):
+            raise TypeError(f'ignore must be a list of argument names, '
+                            f'got {ignore!r}')
+        frame = inspect.currentframe().f_back  # the caller, e.g. __init__
+        names, varargs, varkw, values = inspect.getargvalues(frame)
+        del frame  # break the reference cycle frame -> locals -> frame
+        args = {name: values[name] for name in names}
+        args.update(values[varkw] if varkw else {})
+        skip = set(ignore) | {'self'}
+        saved = {k: v for k, v in args.items()
+                 if k not in skip and not k.startswith('_')}
+        # merge, so a parent's hyperparameters survive a subclass's call
+        self.hparams = {**getattr(self, 'hparams', {}), **saved}
+        for k, v in saved.items():
+            setattr(self, k, v)
+
+
+class ProgressBoard(d2l.HyperParameters):
+    """Record points of named curves; show them, throttled, as they grow.
+
+    Defined in Section 3.2 (linear-regression/oo-design).
+    """
+    def __init__(self, xlabel=None, ylabel=None, xlim=None, ylim=None,
+                 xscale='linear', yscale='linear',
+                 ls=['-', '--', '-.', ':'], colors=['C0', 'C1', 'C2', 'C3'],
+                 fig=None, axes=None, figsize=(3.5, 2.5), display=True):
+        self.save_hyperparameters()
+        self.data = {}        # label -> list of recorded (x, y) points
+        self._raw = {}        # label -> raw points not yet averaged
+        self._handle = None   # IPython display handle of the live figure
+        self._shown_at = None  # time of the last show (None: not started)
+        self._width = 0       # length of the longest progress line so far
+
+    def draw(self, x, y, label, every_n=1):
+        """Add raw point (x, y) to curve `label`; record a mean every_n points.
+
+        Defined in Section 3.2 (linear-regression/oo-design).
+        """
+        if every_n < 1 or int(every_n) != every_n:
+            raise ValueError(f'every_n must be a positive int, got {every_n!r}')
+        raw = self._raw.setdefault(label, [])
+        raw.append((x, y.detach() if torch.is_tensor(y) else y))
+        if len(raw) < every_n:
+            return
+        xs, ys = zip(*raw)
+        point = (float(sum(xs)) / every_n, float(sum(ys)) / every_n)
+        self.data.setdefault(label, []).append(point)
+        raw.clear()
+        self._show(final=False)
+
+    def _show(self, final):
+        """Show the curves if `final` or if 0.5 s passed since the last show.
+
+        Defined in Section 3.2 (linear-regression/oo-design).
+        """
+        now = time.monotonic()
+        if self._shown_at is None and not final:
+            self._shown_at = now
+        if not self.display or not self.data or (
+                not final and now - self._shown_at < 0.5):
+            return
+        self._shown_at = now
+        if d2l._in_kernel():
+            self._show_figure(final)
+        else:
+            self._show_line(final)
+
+    def _show_line(self, final):
+        """Print one self-overwriting line with the latest value of each curve.
+
+        Defined in Section 3.2 (linear-regression/oo-design).
+        """
+        x = max(points[-1][0] for points in self.data.values())
+        where = f'{self.xlabel or "x"} {x:.3g}'
+        if self.xlim is not None:
+            where += f'/{self.xlim[1]:.3g}'
+        values = '  '.join(f'{label} {points[-1][1]:.4g}'
+                           for label, points in self.data.items())
+        line = f'{where}  {values}'
+        self._width = max(self._width, len(line))  # pad over a longer old line
+        sys.stdout.write('\r' + line.ljust(self._width) + ('\n' if final else ''))
+        sys.stdout.flush()
+
+    def _show_figure(self, final):
+        """Render the curves to SVG and show them in one updating output.
+
+        Defined in Section 3.2 (linear-regression/oo-design).
+        """
+        from IPython.display import SVG, display
+        svg = self._render()
+        if self._handle is None:
+            self._handle = display(SVG(svg), display_id=True)
+        else:
+            self._handle.update(SVG(svg))
+        if final:  # the next fit (or demo) starts a new output
+            self._handle = None
+
+    def _render(self):
+        """Draw all recorded curves and return the figure as SVG text.
+
+        Defined in Section 3.2 (linear-regression/oo-design).
+        """
+        import io
+        from matplotlib.figure import Figure
+        if self.axes is None:
+            self.fig = self.fig or Figure(figsize=self.figsize)
+            self.axes = self.fig.add_subplot()
+        ax = self.axes
+        ax.cla()
+        for i, (label, points) in enumerate(self.data.items()):
+            xs, ys = zip(*points)
+            ax.plot(xs, ys, linestyle=self.ls[i % len(self.ls)],
+                    color=self.colors[i % len(self.colors)], label=label)
+        d2l.set_axes(ax, self.xlabel, self.ylabel, self.xlim, self.ylim,
+                     self.xscale, self.yscale, list(self.data))
+        buffer = io.StringIO()
+        ax.figure.savefig(buffer, format='svg', bbox_inches='tight')
+        return buffer.getvalue()
+
+    def flush(self):
+        """Show the curves now (end of training), whatever the throttle says.
+
+        Defined in Section 3.2 (linear-regression/oo-design).
+        """
+        self._show(final=True)
+
+
+def _in_kernel():
+    """Whether we run inside a Jupyter (IPython) kernel.
+
+    Defined in Section 3.2 (linear-regression/oo-design).
+    """
+    if 'IPython' not in sys.modules:
+        return False
+    shell = sys.modules['IPython'].get_ipython()
+    return shell is not None and hasattr(shell, 'kernel')
+
+
+class Module(nn.Module, d2l.HyperParameters):
+    """Base class of models: forward pass, loss, optimizer, loss curves.
+
+    Defined in Section 3.2 (linear-regression/oo-design).
+    """
+    def __init__(self, plot_train_per_epoch=2, plot_valid_per_epoch=1):
+        super().__init__()
+        for name, value in [('plot_train_per_epoch', plot_train_per_epoch),
+                            ('plot_valid_per_epoch', plot_valid_per_epoch)]:
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f'{name} must be a positive int, '
+                                 f'got {value!r}')
+        self.save_hyperparameters()
+        self.board = d2l.ProgressBoard()
+
+    def forward(self, X):
+        """Apply `self.net`; override to compute the output another way.
+
+        Defined in Section 3.2 (linear-regression/oo-design).
+        """
+        if not hasattr(self, 'net'):
+            raise NotImplementedError(f'{type(self).__name__} needs self.net '
+                                      'or its own forward method')
+        return self.net(X)
+
+    def loss(self, y_hat, y):
+        """The objective to minimise; each model defines its own.
+
+        Defined in Section 3.2 (linear-regression/oo-design).
+        """
+        raise NotImplementedError
+
+    def training_step(self, batch):
+        """Loss on one training minibatch (inputs..., label); recorded.
+
+        Defined in Section 3.2 (linear-regression/oo-design).
+        """
+        l = self.loss(self(*batch[:-1]), batch[-1])
+        self.plot('loss', l, train=True)
+        return l
+
+    def validation_step(self, batch):
+        """Loss on one validation minibatch; recorded, not returned.
+
+        Defined in Section 3.2 (linear-regression/oo-design).
+        """
+        l = self.loss(self(*batch[:-1]), batch[-1])
+        self.plot('loss', l, train=False)
+
+    def configure_optimizers(self):
+        """Minibatch SGD over all parameters, with learning rate self.lr.
+
+        Defined in Section 4.3 (linear-classification/classification).
+        """
+        if not hasattr(self, 'lr'):
+            raise AttributeError(f'{type(self).__name__} has no lr; pass lr to '
+                                 f'__init__ and call save_hyperparameters()')
+        return torch.optim.SGD(self.parameters(), lr=self.lr)
+
+    def plot(self, key, value, train):
+        """Record metric `key` at the current position of the Trainer.
+
+        Defined in Section 3.2 (linear-regression/oo-design).
+        """
+        if not hasattr(self, 'trainer'):
+            raise RuntimeError('plot needs self.trainer; it is set by '
+                               'Trainer.fit, so call plot during training')
+        self.board.xlabel = 'epoch'
+        t = self.trainer
+        if train:
+            x = t.train_batch_idx / t.num_train_batches
+            n = t.num_train_batches // self.plot_train_per_epoch
+        else:
+            x = t.epoch + 1
+            n = t.num_val_batches // self.plot_valid_per_epoch
+        label = ('train_' if train else 'val_') + key
+        self.board.draw(x, value, label, every_n=max(n, 1))
+
+
+class DataModule(d2l.HyperParameters):
+    """Base class of datasets: hands out training and validation batches.
+
+    Defined in Section 3.2 (linear-regression/oo-design).
+    """
+    def __init__(self, root='../data', num_workers=4):
+        self.save_hyperparameters()
+
+    def get_dataloader(self, train):
+        """Loader of the training (train=True) or validation split."""
+        raise NotImplementedError
+
+    def train_dataloader(self):
+        return self.get_dataloader(train=True)
+
+    def val_dataloader(self):
+        return self.get_dataloader(train=False)
+
+    def get_tensorloader(self, tensors, train, indices=slice(0, None)):
+        """Loader over rows `indices` of `tensors`, shuffled if `train`.
+
+        Defined in Section 3.3 (linear-regression/synthetic-regression-data).
+        """
+        if len({len(t) for t in tensors}) != 1:
+            raise ValueError(f'tensors must have equally many rows, got '
+                             f'{[len(t) for t in tensors]}')
+        from torch.utils.data import (BatchSampler, DataLoader, RandomSampler,
+                                      SequentialSampler, TensorDataset)
+        dataset = TensorDataset(*(t[indices] for t in tensors))
+        order = RandomSampler(dataset) if train else SequentialSampler(dataset)
+        batches = BatchSampler(order, self.batch_size, drop_last=False)
+        return DataLoader(dataset, sampler=batches, batch_size=None)
+
+
+class Trainer(d2l.HyperParameters):
+    """Fit a Module to a DataModule: runs epochs of minibatch updates.
+
+    Defined in Section 3.2 (linear-regression/oo-design).
+    """
+    def __init__(self, max_epochs, num_gpus=0, gradient_clip_val=0):
+        """Store the settings; use up to `num_gpus` of the available GPUs.
+
+        Defined in Section 6.7 (builders-guide/use-gpu).
+        """
+        if not isinstance(max_epochs, int) or max_epochs < 1:
+            raise ValueError(f'max_epochs must be a positive int, '
+                             f'got {max_epochs!r}')
+        if isinstance(num_gpus, bool) or not isinstance(num_gpus, int):
+            raise TypeError(f'num_gpus must be an int, '
+                            f'got {type(num_gpus).__name__}')
+        if num_gpus < 0:
+            raise ValueError(f'num_gpus must be >= 0, got {num_gpus}')
+        self.save_hyperparameters()
+        accelerators = [d for d in d2l.try_all_gpus() if d.type != 'cpu']
+        self.gpus = accelerators[:num_gpus]  # [] means: train on the CPU
+
+    def prepare_data(self, data):
+        """Get the loaders of `data` and the number of batches to use.
+
+        Defined in Section 3.2 (linear-regression/oo-design).
+        """
+        self.train_dataloader = data.train_dataloader()
+        self.val_dataloader = data.val_dataloader()
+        self.num_train_batches = d2l.cap('max_train_batches',
+                                         len(self.train_dataloader))
+        self.num_val_batches = (0 if self.val_dataloader is None else
+                                d2l.cap('max_val_batches',
+                                        len(self.val_dataloader)))
+
+    def prepare_model(self, model):
+        """Link `model` to this Trainer, size its board, move it to the GPU.
+
+        Defined in Section 6.7 (builders-guide/use-gpu).
+        """
+        model.trainer = self
+        model.board.xlim = [0, d2l.cap('max_epochs', self.max_epochs)]
+        if self.gpus:
+            model.to(self.gpus[0])
+        self.model = model
+
+    def fit(self, model, data):
+        """Train `model` on `data` for max_epochs (capped in quick mode).
+
+        Defined in Section 3.2 (linear-regression/oo-design).
+        """
+        self.prepare_data(data)
+        self.prepare_model(model)
+        self.optim = model.configure_optimizers()
+        self.epoch, self.train_batch_idx, self.val_batch_idx = 0, 0, 0
+        try:
+            for self.epoch in range(d2l.cap('max_epochs', self.max_epochs)):
+                self.fit_epoch()
+        finally:
+            model.board.flush()
+
+    def fit_epoch(self):
+        """One pass of minibatch updates, then one pass of validation.
+
+        Defined in Section 3.4 (linear-regression/linear-regression-scratch).
+        """
+        self.model.train()
+        for _, batch in zip(range(self.num_train_batches), self.train_dataloader):
+            loss = self.model.training_step(self.prepare_batch(batch))
+            self.optim.zero_grad()
+            loss.backward()
+            if self.gradient_clip_val > 0:
+                nn.utils.clip_grad_norm_(self.model.parameters(),
+                                         self.gradient_clip_val)
+            self.optim.step()
+            self.train_batch_idx += 1
+        if self.val_dataloader is None:
+            return
+        self.model.eval()
+        with torch.no_grad():
+            for _, batch in zip(range(self.num_val_batches), self.val_dataloader):
+                self.model.validation_step(self.prepare_batch(batch))
+                self.val_batch_idx += 1
+
+    def prepare_batch(self, batch):
+        """Move the tensors of `batch` to the first GPU, if one is used.
+
+        Defined in Section 6.7 (builders-guide/use-gpu).
+        """
+        if not self.gpus:
+            return batch
+        device = self.gpus[0]
+        return tuple(a.to(device) if torch.is_tensor(a) else a for a in batch)
+
+
+class SyntheticRegressionData(d2l.DataModule):
+    """Linear regression data y = Xw + b + Gaussian noise, two splits.
+
+    Defined in Section 3.3 (linear-regression/synthetic-regression-data).
+    """
+    def __init__(self, w, b, noise=0.01, num_train=1000, num_val=1000,
+                 batch_size=32):
+        super().__init__()
+        w = torch.as_tensor(w, dtype=torch.float32)
+        if w.ndim != 1:
+            raise ValueError(f'w must be a vector (1-D), got shape '
+                             f'{tuple(w.shape)}')
+        self.save_hyperparameters()
+        n = num_train + num_val
+        self.X = torch.randn(n, len(w))                 # (n, d)
+        eps = torch.randn(n, 1) * noise                 # (n, 1)
+        self.y = self.X @ w.reshape(-1, 1) + b + eps    # (n, 1)
+
+    def get_dataloader(self, train):
+        """Loader of the training split (train=True) or the validation split.
+
+        Defined in Section 3.3 (linear-regression/synthetic-regression-data).
+        """
+        i = slice(0, self.num_train) if train else slice(self.num_train, None)
+        return self.get_tensorloader((self.X, self.y), train, i)
+
+
+class LinearRegressionScratch(d2l.Module):
+    """Linear regression with hand-made parameters, loss and optimizer.
+
+    Defined in Section 3.4 (linear-regression/linear-regression-scratch).
+    """
+    def __init__(self, num_inputs, lr, sigma=0.01):
+        super().__init__()
+        self.save_hyperparameters()
+        self.w = nn.Parameter(torch.normal(0, sigma, (num_inputs, 1)))
+        self.b = nn.Parameter(torch.zeros(1))
+
+    def forward(self, X):
+        """Predictions Xw + b for a minibatch X of shape (B, num_inputs).
+
+        Defined in Section 3.4 (linear-regression/linear-regression-scratch).
+        """
+        if X.ndim != 2 or X.shape[1] != self.num_inputs:
+            raise ValueError(f'expected X of shape (B, {self.num_inputs}), '
+                             f'got {tuple(X.shape)}')
+        return X @ self.w + self.b                     # (B, d) @ (d, 1) -> (B, 1)
+
+    def loss(self, y_hat, y):
+        """Half squared error averaged over the minibatch.
+
+        Defined in Section 3.4 (linear-regression/linear-regression-scratch).
+        """
+        if y_hat.shape != y.shape:
+            raise ValueError(f'y_hat has shape {tuple(y_hat.shape)} but y has '
+                             f'{tuple(y.shape)}; they must agree')
+        return ((y_hat - y) ** 2 / 2).mean()
+
+    def configure_optimizers(self):
+        """Plain SGD on w and b with the model's learning rate.
+
+        Defined in Section 3.4 (linear-regression/linear-regression-scratch).
+        """
+        return SGD([self.w, self.b], self.lr)
+
+
+class SGD(d2l.HyperParameters):
+    """Minibatch stochastic gradient descent: p <- p - lr * p.grad.
+
+    Defined in Section 3.4 (linear-regression/linear-regression-scratch).
+    """
+    def __init__(self, params, lr):
+        if lr <= 0:
+            raise ValueError(f'lr must be positive, got {lr}')
+        self.save_hyperparameters(ignore=['params'])
+        self.params = list(params)
+
+    @torch.no_grad()
+    def step(self):
+        for p in self.params:
+            if p.grad is not None:
+                p -= self.lr * p.grad
+
+    def zero_grad(self):
+        for p in self.params:
+            if p.grad is not None:
+                p.grad.zero_()
+
+
+class LinearRegression(d2l.Module):
+    """Linear regression with nn.LazyLinear, nn.MSELoss and optim.SGD.
+
+    Defined in Section 3.5 (linear-regression/linear-regression-concise).
+    """
+    def __init__(self, lr):
+        super().__init__()
+        if lr <= 0:
+            raise ValueError(f'lr must be positive, got {lr}')
+        self.save_hyperparameters()
+        self.net = nn.LazyLinear(1)
+        self._init_hook = self.net.register_forward_pre_hook(self._init_net)
+
+    def _init_net(self, net, args):
+        """Initialize the just-created weights, then unregister this hook."""
+        nn.init.normal_(net.weight, mean=0, std=0.01)
+        nn.init.zeros_(net.bias)
+        self._init_hook.remove()
+
+    def forward(self, X):
+        """Predictions of shape (B, 1) for X of shape (B, d).
+
+        Defined in Section 3.5 (linear-regression/linear-regression-concise).
+        """
+        return self.net(X)                              # (B, d) -> (B, 1)
+
+    def loss(self, y_hat, y):
+        """Mean squared error (no factor 1/2) over the minibatch.
+
+        Defined in Section 3.5 (linear-regression/linear-regression-concise).
+        """
+        if y_hat.shape != y.shape:
+            raise ValueError(f'y_hat has shape {tuple(y_hat.shape)} but y has '
+                             f'{tuple(y.shape)}; they must agree')
+        return nn.MSELoss()(y_hat, y)
+
+    def configure_optimizers(self):
+        """Plain minibatch SGD over all parameters, from torch.optim.
+
+        Defined in Section 3.5 (linear-regression/linear-regression-concise).
+        """
+        return torch.optim.SGD(self.parameters(), lr=self.lr)
+
+    def get_w_b(self):
+        """(weight of shape (1, d), bias of shape (1,)) of the trained layer.
+
+        Defined in Section 3.5 (linear-regression/linear-regression-concise).
+        """
+        if isinstance(self.net.weight, nn.parameter.UninitializedParameter):
+            raise RuntimeError('the layer has no weights yet; run a forward '
+                               'pass (or fit the model) first')
+        return self.net.weight.detach(), self.net.bias.detach()
+
+
+def _read_idx(path):
+    """Decode a gzip-compressed IDX file into a uint8 tensor.
+
+    The header is a magic number (last byte: number of axes) and one
+    big-endian 32-bit size per axis; the rest is the raw array.
+
+    Defined in Section 4.2 (linear-classification/image-classification-dataset).
+    """
+    import gzip
+    with gzip.open(path, 'rb') as f:
+        raw = f.read()
+    if raw[:2] != b'\x00\x00' or raw[2] != 0x08:
+        raise ValueError(f'{path}: expected an IDX file of unsigned bytes '
+                         f'(magic 0x0008....), got {raw[:4].hex()}')
+    ndim = raw[3]
+    shape = np.frombuffer(raw, dtype='>u4', count=ndim, offset=4)
+    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
+    return torch.from_numpy(data.reshape(shape.astype(np.int64)).copy())
+
+
+class _ImageTensors(torch.utils.data.Dataset):
+    """uint8 images (N, C, H, W) and labels (N,); images served in [0, 1].
+
+    Indexing with a list of positions returns a whole minibatch in one gather.
+
+    Defined in Section 4.2 (linear-classification/image-classification-dataset).
+    """
+    def __init__(self, images, labels):
+        self.images, self.labels = images, labels
+
+    def __len__(self):
+        return len(self.labels)
+
+    def __getitem__(self, idx):
+        idx = torch.as_tensor(idx)
+        rows = idx.reshape(-1)                                   # (B,)
+        X = self.images.index_select(0, rows).float().div_(255)  # (B, C, H, W)
+        y = self.labels.index_select(0, rows)                    # (B,)
+        return (X[0], y[0]) if idx.ndim == 0 else (X, y)
+
+
+def _balanced_subset(labels, per_class, seed=0):
+    """Sorted positions of `per_class` random examples of every class.
+
+    Defined in Section 4.2 (linear-classification/image-classification-dataset).
+    """
+    gen = torch.Generator().manual_seed(seed)
+    order = torch.randperm(len(labels), generator=gen)        # (N,)
+    picks = [order[labels[order] == c][:per_class]
+             for c in labels.unique()]                        # each (<= k,)
+    short = [len(p) for p in picks if len(p) < per_class]
+    if short:
+        raise ValueError(f'expected {per_class} examples of every class, '
+                         f'but one class has only {min(short)}')
+    return torch.cat(picks).sort().values                     # (classes*k,)
+
+
+_FMNIST_URL = 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/'
+
+
+d2l.DATA_HUB['fashion-mnist-train-images'] = (
+    _FMNIST_URL + 'train-images-idx3-ubyte.gz',
+    '95978b76b6897f6ca69a25145d01716efb615989')
+
+
+d2l.DATA_HUB['fashion-mnist-train-labels'] = (
+    _FMNIST_URL + 'train-labels-idx1-ubyte.gz',
+    '09814cfef5a041118ceace42f8dae995319d331a')
+
+
+d2l.DATA_HUB['fashion-mnist-t10k-images'] = (
+    _FMNIST_URL + 't10k-images-idx3-ubyte.gz',
+    '5edda96c6d8c36ff915115a0e8136d370a021576')
+
+
+d2l.DATA_HUB['fashion-mnist-t10k-labels'] = (
+    _FMNIST_URL + 't10k-labels-idx1-ubyte.gz',
+    '9caad14e1aff9adac77d3744963212d36af15bee')
+
+
+class FashionMNIST(d2l.DataModule):
+    """Fashion-MNIST: 28x28 grayscale images of clothing in 10 classes.
+
+    Both splits are decoded once and kept in memory as uint8 tensors.
+
+    Defined in Section 4.2 (linear-classification/image-classification-dataset).
+    """
+    def __init__(self, batch_size=64, resize=(28, 28)):
+        super().__init__()
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f'expected a positive int batch_size, '
+                             f'got {batch_size!r}')
+        if not (isinstance(resize, (tuple, list)) and len(resize) == 2
+                and all(isinstance(s, int) and s > 0 for s in resize)):
+            raise ValueError(f'expected resize=(height, width) of positive '
+                             f'ints, got {resize!r}')
+        self.save_hyperparameters()
+        self.train = self._load('train', d2l.pick(None, quick=300))
+        self.val = self._load('t10k', d2l.pick(None, quick=100))
+
+    def _load(self, split, per_class=None):
+        """Decode split 'train' or 't10k' into uint8 images (N, 1, H, W).
+
+        Defined in Section 4.2 (linear-classification/image-classification-dataset).
+        """
+        X = self._read(f'fashion-mnist-{split}-images')    # (N, 28, 28)
+        y = self._read(f'fashion-mnist-{split}-labels').long()   # (N,)
+        if per_class is not None:
+            keep = d2l._balanced_subset(y, per_class)
+            X, y = X.index_select(0, keep), y.index_select(0, keep)
+        X = X.unsqueeze(1)                              # (N, 1, 28, 28)
+        if tuple(self.resize) != tuple(X.shape[-2:]):
+            from torchvision.transforms.v2 import functional as TF
+            X = torch.cat([TF.resize(chunk, list(self.resize), antialias=True)
+                           for chunk in X.split(4096)])  # (N, 1, H, W)
+        return d2l._ImageTensors(X, y)
+
+    def _read(self, name):
+        """The uint8 tensor of DATA_HUB file `name`, decoded once and cached.
+
+        Defined in Section 4.2 (linear-classification/image-classification-dataset).
+        """
+        url, sha1 = d2l.DATA_HUB[name]
+        path = d2l.download(url, self.root, sha1)
+        cache = f'{path}.{sha1[:8]}.pt'
+        if os.path.exists(cache):
+            return torch.load(cache)
+        data = d2l._read_idx(path)
+        torch.save(data, cache + '.part')
+        os.replace(cache + '.part', cache)       # atomic: never a partial cache
+        return data
+
+    def text_labels(self, indices):
+        """Class names of numeric labels (an int, a sequence or a tensor).
+
+        Defined in Section 4.2 (linear-classification/image-classification-dataset).
+        """
+        names = ['t-shirt', 'trouser', 'pullover', 'dress', 'coat',
+                 'sandal', 'shirt', 'sneaker', 'bag', 'ankle boot']
+        indices = torch.as_tensor(indices).reshape(-1).tolist()
+        bad = [i for i in indices if not 0 <= i < len(names)]
+        if bad:
+            raise ValueError(f'expected labels in 0..{len(names) - 1}, '
+                             f'got {bad[:5]}')
+        return [names[int(i)] for i in indices]
+
+    def get_dataloader(self, train):
+        """Minibatches of (X, y), X: (B, 1, H, W) floats, y: (B,) int64.
+
+        Defined in Section 4.2 (linear-classification/image-classification-dataset).
+        """
+        data = self.train if train else self.val
+        utils = torch.utils.data
+        order = (utils.RandomSampler(data) if train
+                 else utils.SequentialSampler(data))
+        batches = utils.BatchSampler(order, self.batch_size, drop_last=False)
+        workers = min(self.num_workers, os.cpu_count() or 1)
+        # batch_size=None: every item the sampler yields is already a batch
+        return utils.DataLoader(data, sampler=batches, batch_size=None,
+                                num_workers=workers,
+                                persistent_workers=workers > 0)
+
+    def visualize(self, batch, nrows=1, ncols=8, labels=[]):
+        """Show a minibatch's images titled with class names (or `labels`).
+
+        Defined in Section 4.2 (linear-classification/image-classification-dataset).
+        """
+        X, y = batch
+        if not labels:
+            labels = self.text_labels(y)
+        d2l.show_images(X.squeeze(1), nrows, ncols, titles=labels)
+
+
+def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
+    """Plot a num_rows x num_cols grid of images; return the flat axes.
+
+    Defined in Section 4.2 (linear-classification/image-classification-dataset).
+    """
+    import matplotlib.pyplot as plt
+    if num_rows < 1 or num_cols < 1:
+        raise ValueError(f'expected a grid of at least 1 x 1, '
+                         f'got {num_rows} x {num_cols}')
+    _, axes = plt.subplots(num_rows, num_cols, squeeze=False,
+                           figsize=(num_cols * scale, num_rows * scale))
+    axes = axes.flatten()
+    for i, ax in enumerate(axes):
+        ax.axis('off')
+        if i < len(imgs):
+            img = imgs[i]
+            ax.imshow(img.detach().cpu().numpy()
+                      if torch.is_tensor(img) else img)
+            if titles is not None and i < len(titles):
+                ax.set_title(titles[i])
+    return axes
+
+
+class Classifier(d2l.Module):
+    """Base class of classification models: validation reports accuracy.
+
+    Defined in Section 4.3 (linear-classification/classification).
+    """
+    def validation_step(self, batch):
+        Y_hat = self(*batch[:-1])
+        self.plot('loss', self.loss(Y_hat, batch[-1]), train=False)
+        self.plot('acc', self.accuracy(Y_hat, batch[-1]), train=False)
+
+    def accuracy(self, Y_hat, Y, averaged=True):
+        """Fraction of argmax predictions equal to Y, or 0/1 per example.
+
+        Defined in Section 4.3 (linear-classification/classification).
+        """
+        Y_hat = Y_hat.reshape(-1, Y_hat.shape[-1])            # (n, q)
+        Y = Y.reshape(-1)                                     # (n,)
+        if Y_hat.shape[0] != Y.shape[0]:
+            raise ValueError(f'expected one label per row of scores: '
+                             f'{Y_hat.shape[0]} rows but {Y.shape[0]} labels')
+        preds = Y_hat.argmax(dim=1).to(Y.dtype)               # (n,)
+        correct = (preds == Y).float()                        # (n,) of 0/1
+        return correct.mean() if averaged else correct
+
+    def loss(self, Y_hat, Y, averaged=True):
+        """Cross-entropy of logits Y_hat (..., q) and integer labels Y (...).
+
+        Defined in Section 4.5 (linear-classification/softmax-regression-concise).
+        """
+        Y_hat = Y_hat.reshape(-1, Y_hat.shape[-1])            # (n, q)
+        Y = Y.reshape(-1)                                     # (n,)
+        if Y_hat.shape[0] != Y.shape[0]:
+            raise ValueError(f'expected one label per row of logits: '
+                             f'{Y_hat.shape[0]} rows but {Y.shape[0]} labels')
+        return F.cross_entropy(Y_hat, Y,
+                               reduction='mean' if averaged else 'none')
+
+
+class SoftmaxRegression(d2l.Classifier):
+    """Softmax regression: a linear layer on flattened inputs (logits).
+
+    Defined in Section 4.5 (linear-classification/softmax-regression-concise).
+    """
+    def __init__(self, num_outputs, lr):
+        super().__init__()
+        if not isinstance(num_outputs, int) or num_outputs < 1:
+            raise ValueError(f'expected a positive int num_outputs, '
+                             f'got {num_outputs!r}')
+        self.save_hyperparameters()
+        self.net = nn.Sequential(nn.Flatten(),
+                                 nn.LazyLinear(num_outputs))
+
+    def forward(self, X):                      # (B, ...) -> (B, q) logits
+        return self.net(X)
+
+
+class MLPScratch(d2l.Classifier):
+    """One-hidden-layer MLP with hand-made parameters (Section 5.2).
+
+    Defined in Section 5.2 (multilayer-perceptrons/mlp-implementation).
+    """
+    def __init__(self, num_inputs, num_outputs, num_hiddens, lr, sigma=0.01):
+        super().__init__()
+        for name, n in [('num_inputs', num_inputs), ('num_outputs',
+                        num_outputs), ('num_hiddens', num_hiddens)]:
+            if not isinstance(n, int) or n < 1:
+                raise ValueError(f'expected a positive int {name}, got {n!r}')
+        self.save_hyperparameters()
+        d, h, q = num_inputs, num_hiddens, num_outputs
+        self.W1 = nn.Parameter(torch.normal(0, sigma, (d, h)))   # (d, h)
+        self.b1 = nn.Parameter(torch.zeros(1, h))                # (1, h)
+        self.W2 = nn.Parameter(torch.normal(0, sigma, (h, q)))   # (h, q)
+        self.b2 = nn.Parameter(torch.zeros(1, q))                # (1, q)
+
+    def forward(self, X):
+        """Logits (B, num_outputs) for inputs with num_inputs values each.
+
+        Defined in Section 5.2 (multilayer-perceptrons/mlp-implementation).
+        """
+        X = X.reshape(X.shape[0], -1)                     # (B, num_inputs)
+        if X.shape[1] != self.num_inputs:
+            raise ValueError(f'expected {self.num_inputs} values per example, '
+                             f'got {X.shape[1]}')
+        H = d2l.relu(X @ self.W1 + self.b1)               # (B, num_hiddens)
+        return H @ self.W2 + self.b2                      # (B, num_outputs)
+
+
+def relu(X):
+    """Rectified linear unit, elementwise: max(X, 0).
+
+    Defined in Section 5.2 (multilayer-perceptrons/mlp-implementation).
+    """
+    return torch.maximum(X, torch.zeros_like(X))
+
+
+def dropout_layer(X, dropout):
+    """Zero each entry of X with probability `dropout`, rescale the rest.
+
+    Defined in Section 5.6 (multilayer-perceptrons/dropout).
+    """
+    if not torch.is_tensor(X):
+        raise TypeError(f'expected a tensor X, got {type(X).__name__}')
+    if not 0 <= dropout <= 1:
+        raise ValueError(f'expected a dropout probability in [0, 1], '
+                         f'got {dropout}')
+    if dropout == 1:
+        return torch.zeros_like(X)
+    mask = (torch.rand_like(X) > dropout).to(X.dtype)    # same shape as X
+    return mask * X / (1 - dropout)
+
+
+d2l.DATA_HUB['kaggle_house_train'] = (
+    d2l.DATA_URL + 'kaggle_house_pred_train.csv',
+    '585e9cc93e70b39160e7921475f9bcd7d31219ce')
+
+
+d2l.DATA_HUB['kaggle_house_test'] = (
+    d2l.DATA_URL + 'kaggle_house_pred_test.csv',
+    'fa19780a7b011d9b009e8bff8e99922a8ee2eb90')
+
+
+class KaggleHouse(d2l.DataModule):
+    """The Kaggle house-price data: training and (unlabeled) test frames.
+
+    Defined in Section 5.7 (multilayer-perceptrons/kaggle-house-price).
+    """
+    def __init__(self, batch_size, train=None, val=None):
+        super().__init__()
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f'expected a positive int batch_size, '
+                             f'got {batch_size!r}')
+        if (train is None) != (val is None):
+            raise ValueError('pass both train and val frames, or neither')
+        self.save_hyperparameters()
+        if train is None:
+            import pandas as pd
+            self.raw_train, self.raw_val = (
+                pd.read_csv(d2l.download(url, self.root, sha1))
+                for url, sha1 in (d2l.DATA_HUB['kaggle_house_train'],
+                                  d2l.DATA_HUB['kaggle_house_test']))
+
+    def preprocess(self):
+        """Standardize numeric columns, fill their gaps, one-hot the rest.
+
+        Defined in Section 5.7 (multilayer-perceptrons/kaggle-house-price).
+        """
+        import pandas as pd
+        label = 'SalePrice'
+        features = pd.concat((self.raw_train.drop(columns=['Id', label]),
+                              self.raw_val.drop(columns=['Id'])))
+        numeric = features.select_dtypes(include='number').columns
+        features[numeric] = features[numeric].apply(
+            lambda x: (x - x.mean()) / x.std()).fillna(0)
+        features = pd.get_dummies(features, dummy_na=True).astype(float)
+        n = len(self.raw_train)
+        self.train = features.iloc[:n].assign(
+            **{label: self.raw_train[label].to_numpy()})
+        self.val = features.iloc[n:]
+
+    def _tensors(self, frame, label='SalePrice'):
+        """(features (n, d), log prices (n, 1) or None) of a frame.
+
+        Defined in Section 5.7 (multilayer-perceptrons/kaggle-house-price).
+        """
+        X = torch.tensor(frame.drop(columns=[label], errors='ignore')
+                         .to_numpy(dtype='float32'))          # (n, d)
+        if label not in frame:
+            return X, None
+        y = torch.log(torch.tensor(frame[label].to_numpy(dtype='float32')))
+        return X, y.reshape(-1, 1)                            # (n, d), (n, 1)
+
+    def get_dataloader(self, train):
+        """Minibatches of (features, log price); None for an unlabeled split.
+
+        Defined in Section 5.7 (multilayer-perceptrons/kaggle-house-price).
+        """
+        if self.train is None:
+            raise RuntimeError('call preprocess() before asking for loaders')
+        X, y = self._tensors(self.train if train else self.val)
+        if y is None:
+            return None
+        return self.get_tensorloader((X, y), train)
+
+
+def k_fold_data(data, k):
+    """The k (training, validation) splits of `data.train` for K-fold CV.
+
+    Defined in Section 5.7 (multilayer-perceptrons/kaggle-house-price).
+    """
+    n = len(data.train)
+    if not isinstance(k, int) or not 2 <= k <= n:
+        raise ValueError(f'expected an int k with 2 <= k <= {n}, got {k!r}')
+    size, folds = n // k, []
+    for j in range(k):
+        is_val = (torch.arange(n) // size == j).numpy()   # (n,) bool
+        folds.append(d2l.KaggleHouse(data.batch_size, data.train[~is_val],
+                                     data.train[is_val]))
+    return folds
+
+
+def cpu():
+    """The CPU device (all cores and main memory).
+
+    Defined in Section 6.7 (builders-guide/use-gpu).
+    """
+    return torch.device('cpu')
+
+
+def gpu(i=0):
+    """The i-th CUDA device; it need not exist until a tensor is put on it.
+
+    Defined in Section 6.7 (builders-guide/use-gpu).
+    """
+    if isinstance(i, bool) or not isinstance(i, int):
+        raise TypeError(f'GPU index must be an int, got {type(i).__name__}')
+    if i < 0:
+        raise ValueError(f'GPU index must be >= 0, got {i}')
+    return torch.device(f'cuda:{i}')
+
+
+def num_gpus():
+    """Number of CUDA GPUs that PyTorch can see (0 without CUDA).
+
+    Defined in Section 6.7 (builders-guide/use-gpu).
+    """
+    return torch.cuda.device_count()
+
+
+def _mps_available():
+    """Whether Apple's Metal (MPS) GPU backend can be used.
+
+    Defined in Section 6.7 (builders-guide/use-gpu).
+    """
+    mps = getattr(torch.backends, 'mps', None)
+    return mps is not None and mps.is_available()
+
+
+def try_gpu(i=0):
+    """GPU i if it exists; else Apple's MPS device (i=0 only); else the CPU.
+
+    Defined in Section 6.7 (builders-guide/use-gpu).
+    """
+    if isinstance(i, bool) or not isinstance(i, int):
+        raise TypeError(f'GPU index must be an int, got {type(i).__name__}')
+    if i < 0:
+        raise ValueError(f'GPU index must be >= 0, got {i}')
+    if i < num_gpus():
+        return gpu(i)
+    if i == 0 and _mps_available():
+        return torch.device('mps')
+    return cpu()
+
+
+def try_all_gpus():
+    """All CUDA GPUs; else [mps] on Apple silicon; else [cpu()], never [].
+
+    Defined in Section 6.7 (builders-guide/use-gpu).
+    """
+    if num_gpus():
+        return [gpu(i) for i in range(num_gpus())]
+    if _mps_available():
+        return [torch.device('mps')]
+    return [cpu()]
+
+
+def synthetic_data(w, b, num_examples):
+    """Draw X ~ N(0, 1) of shape (n, len(w)) and y = Xw + b + noise, (n, 1).
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    if not torch.is_tensor(w) or w.dim() != 1:
+        raise ValueError(f'w must be a 1-D tensor, got '
+                         f'{getattr(w, "shape", type(w).__name__)}')
+    if not isinstance(num_examples, int) or num_examples < 1:
+        raise ValueError(f'num_examples must be a positive int, '
+                         f'got {num_examples!r}')
+    X = torch.randn(num_examples, len(w))           # (n, d)
+    y = X @ w + b + 0.01 * torch.randn(num_examples)  # (n,)
+    return X, y.reshape(-1, 1)                      # (n, d), (n, 1)
+
+
+def load_array(data_arrays, batch_size, is_train=True):
+    """A DataLoader over tensors that share axis 0 (shuffled if is_train).
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f'batch_size must be a positive int, '
+                         f'got {batch_size!r}')
+    sizes = {len(a) for a in data_arrays}
+    if len(sizes) != 1:
+        raise ValueError(f'all tensors must have the same length along axis '
+                         f'0, got lengths {sorted(sizes)}')
+    dataset = torch.utils.data.TensorDataset(*data_arrays)
+    return torch.utils.data.DataLoader(dataset, batch_size, shuffle=is_train)
+
+
+def linreg(X, w, b):
+    """The linear model Xw + b: (n, d) x (d, 1) -> (n, 1).
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    if X.shape[-1] != w.shape[0]:
+        raise ValueError(f'X has {X.shape[-1]} features but w has '
+                         f'{w.shape[0]} rows')
+    return X @ w + b
+
+
+def squared_loss(y_hat, y):
+    """Half squared error per example; y is reshaped like y_hat.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    if y_hat.numel() != y.numel():
+        raise ValueError(f'y_hat has {y_hat.numel()} elements but y has '
+                         f'{y.numel()}')
+    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
+
+
+def sgd(params, lr, batch_size):
+    """In-place minibatch SGD step on summed gradients, then zero them.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f'batch_size must be a positive int, '
+                         f'got {batch_size!r}')
+    with torch.no_grad():
+        for param in params:
+            if param.grad is None:
+                raise ValueError('a parameter has no gradient; call '
+                                 'backward() on the loss before sgd')
+            param -= lr * param.grad / batch_size
+            param.grad.zero_()
+
+
+def evaluate_loss(net, data_iter, loss):
+    """Mean of `loss` (reduction='none') over all examples of data_iter.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    total, count = 0.0, 0
+    with torch.no_grad():
+        for X, y in data_iter:
+            out = net(X)
+            l = loss(out, y.reshape(out.shape))
+            total, count = total + float(l.sum()), count + l.numel()
+    if count == 0:
+        raise ValueError('data_iter yielded no examples')
+    return total / count
+
+
+class Accumulator:
+    """Running sums of n quantities (e.g. loss, correct, examples).
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    def __init__(self, n):
+        if not isinstance(n, int) or n < 1:
+            raise ValueError(f'n must be a positive int, got {n!r}')
+        self.data = [0.0] * n
+
+    def add(self, *args):
+        if len(args) != len(self.data):
+            raise ValueError(f'expected {len(self.data)} values, '
+                             f'got {len(args)}')
+        self.data = [s + float(a) for s, a in zip(self.data, args)]
+
+    def reset(self):
+        self.data = [0.0] * len(self.data)
+
+    def __getitem__(self, idx):
+        return self.data[idx]
+
+
+def accuracy(y_hat, y):
+    """Number of correct predictions (argmax over rows if y_hat is 2-D).
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    if y_hat.dim() > 1 and y_hat.shape[1] > 1:
+        y_hat = y_hat.argmax(dim=1)                 # (n, q) -> (n,)
+    if y_hat.numel() != y.numel():
+        raise ValueError(f'{y_hat.numel()} predictions for '
+                         f'{y.numel()} labels')
+    return float((y_hat.reshape(y.shape).to(y.dtype) == y).sum())
+
+
+class Animator:
+    """Curves that grow during a loop, redrawn at most twice a second.
+
+    Legacy plotting helper (functional chapters); see ProgressBoard.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    def __init__(self, xlabel=None, ylabel=None, legend=None, xlim=None,
+                 ylim=None, xscale='linear', yscale='linear',
+                 fmts=('-', 'm--', 'g-.', 'r:'), nrows=1, ncols=1,
+                 figsize=(3.5, 2.5)):
+        from matplotlib.figure import Figure
+        self.fig = Figure(figsize=figsize)
+        self.axes = list(self.fig.subplots(nrows, ncols,
+                                           squeeze=False).ravel())
+        self.xlabel, self.ylabel, self.legend = xlabel, ylabel, legend
+        self.xlim, self.ylim = xlim, ylim
+        self.xscale, self.yscale, self.fmts = xscale, yscale, fmts
+        self.X, self.Y = None, None   # per curve: lists of x and y values
+        self._handle, self._shown_at = None, None
+
+    def add(self, x, y):
+        """Record a point on every curve (None: no point), then maybe redraw.
+
+        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+        """
+        ys = d2l._as_list(y)
+        xs = d2l._as_list(x)
+        xs = xs * len(ys) if len(xs) == 1 else xs
+        if len(xs) != len(ys):
+            raise ValueError(f'got {len(xs)} x values for {len(ys)} y values')
+        if self.X is None:
+            self.X, self.Y = [[] for _ in ys], [[] for _ in ys]
+        if len(ys) != len(self.Y):
+            raise ValueError(f'expected {len(self.Y)} y values (one per '
+                             f'curve), got {len(ys)}')
+        for i, (a, b) in enumerate(zip(xs, ys)):
+            if a is not None and b is not None:
+                self.X[i].append(float(a))
+                self.Y[i].append(float(b))
+        self._show(final=False)
+
+    def _show(self, final):
+        """Draw now if final, first, at the end of xlim, or after 0.5 s.
+
+        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+        """
+        now = time.monotonic()
+        last_x = max((xs[-1] for xs in self.X if xs), default=None)
+        at_end = (self.xlim is not None and last_x is not None
+                  and last_x >= self.xlim[1])
+        if not (final or at_end or self._shown_at is None
+                or now - self._shown_at >= 0.5):
+            return
+        self._shown_at = now
+        if d2l._in_kernel():
+            self._show_figure()
+        else:
+            self._show_line(final or at_end)
+
+    def flush(self):
+        """Show the curves now, whatever the throttle says (end of a loop).
+
+        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+        """
+        if self.X is not None:
+            self._show(final=True)
+
+    def _show_figure(self):
+        """Redraw the curves and replace the previous output in Jupyter.
+
+        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+        """
+        import io
+        from IPython.display import SVG, display
+        ax = self.axes[0]
+        ax.cla()
+        for i, (xs, ys) in enumerate(zip(self.X, self.Y)):
+            ax.plot(xs, ys, self.fmts[i % len(self.fmts)])
+        d2l.set_axes(ax, self.xlabel, self.ylabel, self.xlim, self.ylim,
+                     self.xscale, self.yscale, self.legend)
+        svg = io.StringIO()
+        self.fig.savefig(svg, format='svg', bbox_inches='tight')
+        if self._handle is None:
+            self._handle = display(SVG(svg.getvalue()), display_id=True)
+        else:
+            self._handle.update(SVG(svg.getvalue()))
+
+    def _show_line(self, final):
+        """Print the latest value of every curve on one self-overwriting line.
+
+        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+        """
+        names = self.legend or [f'y{i}' for i in range(len(self.Y))]
+        last_x = max(xs[-1] for xs in self.X if xs)
+        values = '  '.join(f'{n} {ys[-1]:.4g}' for n, ys in zip(names, self.Y)
+                           if ys)
+        sys.stdout.write(f'\r{self.xlabel or "x"} {last_x:.3g}  {values}'
+                         + ('\n' if final else ''))
+        sys.stdout.flush()
+
+
+def _as_list(v):
+    """A number, tensor or sequence as a flat Python list.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    if torch.is_tensor(v):
+        return v.reshape(-1).tolist()
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return list(v)
+    return [v]
+
+
+def get_dataloader_workers():
+    """DataLoader worker processes: 0 on Windows/macOS or in quick mode,
+    else min(4, number of CPUs).
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    if sys.platform.startswith(('win', 'darwin')) or d2l.is_quick():
+        return 0
+    return min(4, os.cpu_count() or 1)
+
+
+def get_fashion_mnist_labels(labels):
+    """Text names of Fashion-MNIST class indices (0-9).
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    names = ['t-shirt', 'trouser', 'pullover', 'dress', 'coat', 'sandal',
+             'shirt', 'sneaker', 'bag', 'ankle boot']
+    indices = [int(i) for i in d2l._as_list(labels)]
+    bad = [i for i in indices if not 0 <= i < len(names)]
+    if bad:
+        raise ValueError(f'labels must lie in 0..9, got {bad}')
+    return [names[i] for i in indices]
+
+
+def load_data_fashion_mnist(batch_size, resize=None):
+    """(train_iter, test_iter) DataLoaders of Fashion-MNIST.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    if resize is None:
+        resize = (28, 28)
+    elif isinstance(resize, int) and not isinstance(resize, bool):
+        resize = (resize, resize)
+    data = d2l.FashionMNIST(batch_size=batch_size, resize=tuple(resize))
+    return data.get_dataloader(True), data.get_dataloader(False)
+
+
+def evaluate_accuracy_gpu(net, data_iter, device=None):
+    """Accuracy of `net` on data_iter, computed on the net's device.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    if device is None and isinstance(net, nn.Module):
+        device = next(iter(net.parameters())).device
+    was_training = getattr(net, 'training', False)
+    if isinstance(net, nn.Module):
+        net.eval()
+    metric = d2l.Accumulator(2)           # correct predictions, examples
+    with torch.no_grad():
+        for X, y in data_iter:
+            X = ([x.to(device) for x in X] if isinstance(X, list)
+                 else X.to(device))
+            y = y.to(device)
+            metric.add(d2l.accuracy(net(X), y), y.numel())
+    if isinstance(net, nn.Module):
+        net.train(was_training)
+    if metric[1] == 0:
+        raise ValueError('data_iter yielded no examples')
+    return metric[0] / metric[1]
+
+
+def _xavier_init(module):
+    """Xavier-uniform init of the weights of Linear and Conv2d layers.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    if type(module) in (nn.Linear, nn.Conv2d):
+        nn.init.xavier_uniform_(module.weight)
+
+
+def train_ch6(net, train_iter, test_iter, num_epochs, lr, device):
+    """Train a classifier with SGD and cross-entropy; plot and report.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    if not isinstance(num_epochs, int) or num_epochs < 1:
+        raise ValueError(f'num_epochs must be a positive int, '
+                         f'got {num_epochs!r}')
+    if any(isinstance(p, nn.parameter.UninitializedParameter)
+           for p in net.parameters()):
+        net(next(iter(train_iter))[0])        # materialise lazy layers
+    net.apply(d2l._xavier_init)
+    net.to(device)
+    optimizer = torch.optim.SGD(net.parameters(), lr=lr)
+    num_epochs = d2l.cap('max_epochs', num_epochs)
+    num_batches = d2l.cap('max_train_batches', len(train_iter))
+    animator = d2l.Animator(xlabel='epoch', xlim=[1, num_epochs],
+                            legend=['train loss', 'train acc', 'test acc'])
+    seconds, seen = 0.0, 0
+    for epoch in range(num_epochs):
+        start = time.perf_counter()
+        metric = d2l._train_epoch_ch6(net, train_iter, optimizer, device,
+                                      num_batches, epoch, animator)
+        seconds, seen = seconds + time.perf_counter() - start, seen + metric[2]
+        test_acc = d2l.evaluate_accuracy_gpu(net, test_iter, device)
+        animator.add(epoch + 1, (None, None, test_acc))
+    animator.flush()
+    print(f'loss {metric[0] / metric[2]:.3f}, train acc '
+          f'{metric[1] / metric[2]:.3f}, test acc {test_acc:.3f}')
+    print(f'{seen / seconds:.1f} examples/sec on {device}')
+
+
+def _train_epoch_ch6(net, train_iter, optimizer, device, num_batches, epoch,
+                     animator):
+    """One epoch of train_ch6; returns sums (loss, correct, examples).
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    metric = d2l.Accumulator(3)
+    net.train()
+    for i, (X, y) in enumerate(train_iter):
+        if i == num_batches:
+            break
+        X, y = X.to(device), y.to(device)
+        optimizer.zero_grad()
+        y_hat = net(X)
+        l = F.cross_entropy(y_hat, y)
+        l.backward()
+        optimizer.step()
+        metric.add(l.detach() * len(y), d2l.accuracy(y_hat, y), len(y))
+        if (i + 1) % max(num_batches // 5, 1) == 0 or i + 1 == num_batches:
+            animator.add(epoch + (i + 1) / num_batches,
+                         (metric[0] / metric[2], metric[1] / metric[2], None))
+    return metric
+
+
+def grad_clipping(net, theta):
+    """Scale all gradients of `net` so their global L2 norm is <= theta.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    if theta <= 0:
+        raise ValueError(f'theta must be positive, got {theta}')
+    if isinstance(net, nn.Module):
+        params = [p for p in net.parameters() if p.requires_grad]
+    elif hasattr(net, 'params'):
+        params = net.params                    # from-scratch models
+    else:
+        raise TypeError(f'expected an nn.Module or an object with params, '
+                        f'got {type(net).__name__}')
+    grads = [p.grad for p in params if p.grad is not None]
+    norm = torch.sqrt(sum((g ** 2).sum() for g in grads))
+    for g in grads:
+        g.mul_(theta / torch.clamp(norm, min=theta))
+
+
+def tokenize(lines, token='word'):
+    """Split each line into word or character tokens.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    if token == 'word':
+        return [line.split() for line in lines]
+    if token == 'char':
+        return [list(line) for line in lines]
+    raise ValueError(f"token must be 'word' or 'char', got {token!r}")
+
+
+class Vocab:
+    """Token <-> index tables (taught in Chapter 9; compact copy for B.7).
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    def __init__(self, tokens=[], min_freq=0, reserved_tokens=[]):
+        if isinstance(tokens, str):
+            raise TypeError('tokens must be a list of tokens (or of lists '
+                            'of tokens), got a str')
+        if tokens and isinstance(tokens[0], (list, tuple)):
+            tokens = [tok for line in tokens for tok in line]
+        counts = collections.Counter(tokens)
+        self.token_freqs = sorted(counts.items(), key=lambda kv: kv[1],
+                                  reverse=True)
+        kept = {tok for tok, freq in self.token_freqs if freq >= min_freq}
+        self.idx_to_token = sorted(kept | {'<unk>', *reserved_tokens})
+        self.token_to_idx = {tok: i for i, tok in
+                             enumerate(self.idx_to_token)}
+
+    @property
+    def unk(self):
+        """Index of the unknown token <unk>."""
+        return self.token_to_idx['<unk>']
+
+    def __len__(self):
+        """Number of tokens, special ones included.
+
+        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+        """
+        return len(self.idx_to_token)
+
+    def __getitem__(self, tokens):
+        """Index of a token, or (nested) list of indices of a list.
+
+        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+        """
+        if isinstance(tokens, (list, tuple)):
+            return [self[tok] for tok in tokens]
+        return self.token_to_idx.get(tokens, self.unk)
+
+    def to_tokens(self, indices):
+        """Token of an index, or list of tokens of a list/tensor of indices.
+
+        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+        """
+        if torch.is_tensor(indices):
+            indices = indices.tolist()
+        if isinstance(indices, (list, tuple)):
+            return [self.idx_to_token[int(i)] for i in indices]
+        return self.idx_to_token[indices]
+
+
+d2l.DATA_HUB['fra-eng'] = (d2l.DATA_URL + 'fra-eng.zip',
+                           '94646ad1522d915e7b0f9296181140edcf86a4f5')
+
+
+def read_data_nmt():
+    """The raw text of the English-French data set (fra.txt).
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    data_dir = d2l.download_extract('fra-eng')
+    with open(os.path.join(data_dir, 'fra.txt'), encoding='utf-8') as f:
+        return f.read()
+
+
+def preprocess_nmt(text):
+    """Lower-case, normalise spaces, and split punctuation off words.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    text = text.replace('\u202f', ' ').replace('\xa0', ' ').lower()
+    return re.sub(r'(?<=\S)([,.!?])', r' \1', text)
+
+
+def tokenize_nmt(text, num_examples=None):
+    """Word lists of the first num_examples (source, target) line pairs.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    source, target = [], []
+    for line in text.split('\n'):
+        if num_examples is not None and len(source) == num_examples:
+            break
+        parts = line.split('\t')
+        if len(parts) >= 2:
+            source.append(parts[0].split(' '))
+            target.append(parts[1].split(' '))
+    return source, target
+
+
+def truncate_pad(line, num_steps, padding_token):
+    """Cut or pad `line` to exactly num_steps tokens.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    if not isinstance(num_steps, int) or num_steps < 1:
+        raise ValueError(f'num_steps must be a positive int, '
+                         f'got {num_steps!r}')
+    return list(line[:num_steps]) + [padding_token] * (num_steps - len(line))
+
+
+def build_array_nmt(lines, vocab, num_steps):
+    """Indices (n, T) of lines + <eos>, padded; and valid lengths (n,).
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    rows = [d2l.truncate_pad(vocab[l] + [vocab['<eos>']], num_steps,
+                             vocab['<pad>']) for l in lines]
+    array = torch.tensor(rows, dtype=torch.long)               # (n, T)
+    valid_len = (array != vocab['<pad>']).sum(dim=1)            # (n,)
+    return array, valid_len
+
+
+def load_data_nmt(batch_size, num_steps, num_examples=600):
+    """(data_iter, src_vocab, tgt_vocab) of English-French pairs.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    text = d2l.read_data_nmt()
+    if num_examples is not None:
+        text = '\n'.join(text.split('\n', num_examples)[:num_examples])
+    source, target = d2l.tokenize_nmt(d2l.preprocess_nmt(text), num_examples)
+    reserved = ['<pad>', '<bos>', '<eos>']
+    src_vocab = d2l.Vocab(source, min_freq=2, reserved_tokens=reserved)
+    tgt_vocab = d2l.Vocab(target, min_freq=2, reserved_tokens=reserved)
+    src_array, src_valid_len = d2l.build_array_nmt(source, src_vocab,
+                                                   num_steps)
+    tgt_array, tgt_valid_len = d2l.build_array_nmt(target, tgt_vocab,
+                                                   num_steps)
+    data_arrays = (src_array, src_valid_len, tgt_array, tgt_valid_len)
+    return d2l.load_array(data_arrays, batch_size), src_vocab, tgt_vocab
+
+
+def sequence_mask(X, valid_len, value=0):
+    """Set entries of X at steps >= valid_len (per row) to value.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    if X.dim() < 2 or valid_len.shape != X.shape[:1]:
+        raise ValueError(f'expected X of shape (B, T, ...) and valid_len of '
+                         f'shape (B,), got {tuple(X.shape)} and '
+                         f'{tuple(valid_len.shape)}')
+    steps = torch.arange(X.shape[1], device=X.device)          # (T,)
+    keep = steps[None, :] < valid_len[:, None]                 # (B, T)
+    keep = keep.reshape(keep.shape + (1,) * (X.dim() - 2))     # (B, T, 1...)
+    return X.masked_fill(~keep, value)
+
+
+class MaskedSoftmaxCELoss(nn.CrossEntropyLoss):
+    """Per-sequence cross-entropy that ignores padded steps.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    def forward(self, pred, label, valid_len):
+        if pred.dim() != 3 or label.shape != pred.shape[:2]:
+            raise ValueError(f'expected pred (B, T, V) and label (B, T), got '
+                             f'{tuple(pred.shape)} and {tuple(label.shape)}')
+        mask = d2l.sequence_mask(torch.ones_like(label, dtype=pred.dtype),
+                                 valid_len)                     # (B, T)
+        ce = F.cross_entropy(pred.permute(0, 2, 1), label,      # (B, T)
+                             weight=self.weight, reduction='none',
+                             ignore_index=self.ignore_index,
+                             label_smoothing=self.label_smoothing)
+        return (ce * mask).mean(dim=1)                          # (B,)
+
+
+def _xavier_init_seq2seq(module):
+    """Xavier-uniform init of Linear weights and GRU weight matrices.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    if type(module) == nn.Linear:
+        nn.init.xavier_uniform_(module.weight)
+    if type(module) == nn.GRU:
+        for name, param in module.named_parameters():
+            if name.startswith('weight'):
+                nn.init.xavier_uniform_(param)
+
+
+def train_seq2seq(net, data_iter, lr, num_epochs, tgt_vocab, device):
+    """Train an encoder-decoder with teacher forcing; plot loss per token.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    if not isinstance(num_epochs, int) or num_epochs < 1:
+        raise ValueError(f'num_epochs must be a positive int, '
+                         f'got {num_epochs!r}')
+    net.apply(d2l._xavier_init_seq2seq)
+    net.to(device)
+    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
+    loss = d2l.MaskedSoftmaxCELoss()
+    net.train()
+    animator = d2l.Animator(xlabel='epoch', ylabel='loss',
+                            xlim=[1, num_epochs])
+    seconds, tokens = 0.0, 0
+    for epoch in range(num_epochs):
+        start = time.perf_counter()
+        metric = d2l._train_epoch_seq2seq(net, data_iter, loss, optimizer,
+                                          tgt_vocab, device)
+        seconds, tokens = seconds + time.perf_counter() - start, \
+            tokens + metric[1]
+        animator.add(epoch + 1, metric[0] / metric[1])
+    animator.flush()
+    print(f'loss {metric[0] / metric[1]:.3f}, '
+          f'{tokens / seconds:.1f} tokens/sec on {device}')
+
+
+def _train_epoch_seq2seq(net, data_iter, loss, optimizer, tgt_vocab, device):
+    """One epoch of train_seq2seq; returns sums (loss, valid tokens).
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    metric = d2l.Accumulator(2)
+    for batch in data_iter:
+        X, X_valid_len, Y, Y_valid_len = [t.to(device) for t in batch]
+        bos = torch.full((Y.shape[0], 1), tgt_vocab['<bos>'],
+                         device=device)                          # (B, 1)
+        dec_input = torch.cat([bos, Y[:, :-1]], dim=1)           # (B, T)
+        out = net(X, dec_input, X_valid_len)
+        Y_hat = out[0] if isinstance(out, tuple) else out        # (B, T, V)
+        l = loss(Y_hat, Y, Y_valid_len)                          # (B,)
+        optimizer.zero_grad()
+        l.sum().backward()
+        d2l.grad_clipping(net, 1)
+        optimizer.step()
+        metric.add(l.detach().sum(), Y_valid_len.sum())
+    return metric
+
+
+def predict_seq2seq(net, src_sentence, src_vocab, tgt_vocab, num_steps,
+                    device, save_attention_weights=False):
+    """Greedy translation of one sentence; returns (text, attention list).
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    net.eval()
+    src = src_vocab[d2l.preprocess_nmt(src_sentence).split()]
+    src = src + [src_vocab['<eos>']]
+    enc_valid_len = torch.tensor([min(len(src), num_steps)], device=device)
+    src = d2l.truncate_pad(src, num_steps, src_vocab['<pad>'])
+    enc_X = torch.tensor([src], dtype=torch.long, device=device)   # (1, T)
+    with torch.no_grad():
+        enc_outputs = net.encoder(enc_X, enc_valid_len)
+        state = net.decoder.init_state(enc_outputs, enc_valid_len)
+        dec_X = torch.tensor([[tgt_vocab['<bos>']]], device=device)  # (1, 1)
+        output, attention = [], []
+        for _ in range(num_steps):
+            Y, state = net.decoder(dec_X, state)              # (1, 1, V)
+            dec_X = Y.argmax(dim=2)                           # (1, 1)
+            if save_attention_weights:
+                attention.append(net.decoder.attention_weights)
+            token = int(dec_X.item())
+            if token == tgt_vocab['<eos>']:
+                break
+            output.append(token)
+    return ' '.join(tgt_vocab.to_tokens(output)), attention
+
+
+_LAKE_MAPS = {
+    '4x4': ['SFFF', 'FHFH', 'FFFH', 'HFFG'],
+    '8x8': ['SFFFFFFF', 'FFFFFFFF', 'FFFHFFFF', 'FFFFFHFF',
+            'FFFHFFFF', 'FHHFFFHF', 'FHFFHFHF', 'FFFHFFFG'],
+}
+
+
+class FrozenLake:
+    """Grid world S/F/H/G without gym (Chapter 17 uses it via make_env).
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    def __init__(self, map_name='4x4', is_slippery=False, seed=None):
+        rows = (d2l._LAKE_MAPS.get(map_name) if isinstance(map_name, str)
+                else list(map_name))
+        if not rows or len({len(r) for r in rows}) != 1 or \
+                set(''.join(rows)) - set('SFHG') or \
+                ''.join(rows).count('S') != 1:
+            raise ValueError(f"expected '4x4', '8x8' or equal-length rows "
+                             f"of S/F/H/G with one S, got {map_name!r}")
+        self.desc = np.array([list(r) for r in rows])       # (rows, cols)
+        self.num_states, self.num_actions = self.desc.size, 4
+        self.start = int(np.flatnonzero(self.desc.ravel() == 'S')[0])
+        self.P = {s: {a: self._outcomes(s, a, is_slippery)
+                      for a in range(4)} for s in range(self.num_states)}
+        self.seed(seed)
+        self.state = self.start
+
+    def _move(self, s, a):
+        """State reached from s by one step in direction a (clipped).
+
+        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+        """
+        nrow, ncol = self.desc.shape
+        r, c = divmod(s, ncol)
+        dr, dc = [(0, -1), (1, 0), (0, 1), (-1, 0)][a]
+        return min(max(r + dr, 0), nrow - 1) * ncol + min(max(c + dc, 0),
+                                                          ncol - 1)
+
+    def _outcomes(self, s, a, is_slippery):
+        """List of (p, s', r, done) for action a in state s.
+
+        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+        """
+        if self.desc.flat[s] in 'GH':              # terminal: stay, no reward
+            return [(1.0, s, 0.0, True)]
+        dirs = [(a - 1) % 4, a, (a + 1) % 4] if is_slippery else [a]
+        outcomes = []
+        for d in dirs:
+            s2 = self._move(s, d)
+            cell = self.desc.flat[s2]
+            outcomes.append((1.0 / len(dirs), s2, float(cell == 'G'),
+                             bool(cell in 'GH')))
+        return outcomes
+
+    def seed(self, seed=None):
+        """Reseed the generator behind step and action sampling.
+
+        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+        """
+        import types
+        self._rng = np.random.default_rng(seed)
+        self.action_space = types.SimpleNamespace(
+            n=self.num_actions, sample=self.action_space_sample)
+
+    def action_space_sample(self):
+        """A uniformly random action.
+
+        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+        """
+        return int(self._rng.integers(self.num_actions))
+
+    def reset(self):
+        """Put the agent on S; return that state.
+
+        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+        """
+        self.state = self.start
+        return self.state
+
+    def step(self, action):
+        """Take `action`; return (next_state, reward, done).
+
+        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+        """
+        if action not in range(self.num_actions):
+            raise ValueError(f'action must be in 0..{self.num_actions - 1}, '
+                             f'got {action!r}')
+        outcomes = self.P[self.state][action]
+        k = self._rng.choice(len(outcomes), p=[o[0] for o in outcomes])
+        _, self.state, reward, done = outcomes[k]
+        return self.state, reward, done
+
+
+def frozen_lake(seed):
+    """env_info dict of the deterministic 4x4 FrozenLake.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f'seed must be an int, got {type(seed).__name__}')
+    env = d2l.FrozenLake('4x4', is_slippery=False, seed=seed)
+    mdp = {(s, a): env.P[s][a] for s in range(env.num_states)
+           for a in range(env.num_actions)}
+    return {'desc': env.desc, 'num_states': env.num_states,
+            'num_actions': env.num_actions, 'trans_prob_idx': 0,
+            'nextstate_idx': 1, 'reward_idx': 2, 'done_idx': 3,
+            'mdp': mdp, 'env': env}
+
+
+def make_env(name='', seed=0):
+    """The environment `name` as an env_info dict (FrozenLake-v1 only).
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    if name != 'FrozenLake-v1':
+        raise ValueError(f"unknown environment {name!r}; the only one "
+                         f"available is 'FrozenLake-v1'")
+    return d2l.frozen_lake(seed)
+
+
+def _show_lake_panels(env_desc, V, pi, steps, title):
+    """Heat maps of V[k] with policy arrows pi[k], one panel per k.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    import matplotlib.pyplot as plt
+    desc = np.asarray(env_desc)
+    desc = desc.astype(str) if desc.dtype.kind == 'S' else desc
+    V, pi = np.asarray(V, dtype=float), np.asarray(pi)
+    if V.ndim != 2 or V.shape[1] != desc.size or pi.shape != V.shape:
+        raise ValueError(f'expected V and pi of shape (K, {desc.size}), '
+                         f'got {V.shape} and {pi.shape}')
+    ncols = min(len(steps), 4)
+    nrows = -(-len(steps) // ncols)
+    d2l.use_svg_display()
+    _, axes = plt.subplots(nrows, ncols, squeeze=False,
+                           figsize=(2.4 * ncols, 2.4 * nrows))
+    for ax in axes.ravel()[len(steps):]:
+        ax.axis('off')
+    for ax, k in zip(axes.ravel(), steps):
+        d2l._draw_lake(ax, desc, V[k], pi[k], V.min(), V.max())
+        ax.set_title(f'{title} = {k}')
+
+
+def _draw_lake(ax, desc, v, p, vmin, vmax):
+    """One panel: values as a heat map, cell letters, greedy arrows.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    colors = {'S': 'tab:green', 'F': 'tab:green', 'H': 'gold', 'G': 'white'}
+    arrows = {0: (-0.3, 0), 1: (0, 0.3), 2: (0.3, 0), 3: (0, -0.3)}
+    nrow, ncol = desc.shape
+    ax.imshow(v.reshape(nrow, ncol), cmap='bone', vmin=vmin, vmax=vmax)
+    ax.set_xticks(np.arange(ncol + 1) - 0.5, labels=[])
+    ax.set_yticks(np.arange(nrow + 1) - 0.5, labels=[])
+    ax.tick_params(length=0)
+    ax.grid(color='white', linewidth=0.5)
+    for s, letter in enumerate(desc.ravel()):
+        r, c = divmod(s, ncol)
+        ax.text(c - 0.3, r - 0.2, letter, color=colors[letter],
+                fontsize=8, fontweight='bold', ha='center', va='center')
+        if letter not in 'GH':       # image y grows downwards: up is -y
+            dx, dy = arrows[int(p[s])]
+            ax.arrow(c, r, dx, dy, color='tab:red', head_width=0.12,
+                     length_includes_head=True)
+
+
+def show_value_function_progress(env_desc, V, pi):
+    """One panel per iteration k: heat map of V[k], arrows of pi[k].
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    d2l._show_lake_panels(env_desc, V, pi, list(range(len(V))), 'Step')
+
+
+def show_Q_function_progress(env_desc, V_all, pi_all):
+    """About ten evenly spaced episodes (and the last) of Q-learning.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    every = max(len(V_all) // 10, 1)
+    steps = list(range(0, len(V_all), every))
+    if steps[-1] != len(V_all) - 1:
+        steps.append(len(V_all) - 1)
+    d2l._show_lake_panels(env_desc, V_all, pi_all, steps, 'Episode')
