@@ -192,3 +192,12 @@ def test_board_renders_svg_with_one_line_per_curve():
     assert len(board.axes.get_lines()) == 2
     assert [t.get_text() for t in board.axes.get_legend().get_texts()] == [
         'train_loss', 'val_loss']
+
+
+def test_board_accepts_integer_like_windows():
+    import numpy as np
+    board = d2l.ProgressBoard(display=False)
+    board.draw(0, 1.0, 'y', every_n=np.int64(1))
+    with pytest.raises(ValueError, match='every_n must be a positive int, '
+                                         'got 1.5'):
+        board.draw(0, 1.0, 'y', every_n=1.5)
