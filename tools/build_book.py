@@ -71,18 +71,26 @@ def need_mathjax():
 
 def cmd_html(opts):
     t0 = time.perf_counter()
+    saved = {k: os.environ.get(k) for k in ('D2L_BOOK_EXECUTE', 'D2L_QUICK', 'D2L_DATA_DIR')}
+    os.environ['D2L_BOOK_EXECUTE'] = opts.execute
+    if opts.execute == 'quick':
+        os.environ['D2L_QUICK'] = '1'
+    elif opts.execute == 'full':
+        os.environ.pop('D2L_QUICK', None)
     if opts.execute != 'off':
-        os.environ['D2L_BOOK_EXECUTE'] = opts.execute
-        if opts.execute == 'quick':
-            os.environ['D2L_QUICK'] = '1'
-        else:
-            os.environ.pop('D2L_QUICK', None)
-        os.environ.setdefault('D2L_DATA_DIR', str(CHAPTERS / 'data'))
-    need_mathjax()
-    src, stager = stage(opts.chapters, opts.out, opts.chapter)
-    name = f'html-{opts.chapter}' if opts.chapter else 'html'
-    rc = sphinx('html', src, opts.out / name, opts.out / f'doctrees-{name}',
-                opts.strict)
+        os.environ.setdefault('D2L_DATA_DIR', str(opts.chapters / 'data'))
+    try:
+        need_mathjax()
+        src, stager = stage(opts.chapters, opts.out, opts.chapter)
+        name = f'html-{opts.chapter}' if opts.chapter else 'html'
+        rc = sphinx('html', src, opts.out / name, opts.out / f'doctrees-{name}',
+                    opts.strict)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     dt = time.perf_counter() - t0
     print(f'html: {opts.out / name}/index.html ({len(stager.changed)} staged '
           f'file(s) changed, {dt:.1f} s)')

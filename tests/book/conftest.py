@@ -59,3 +59,11 @@ def browser(tmp_path_factory):
     driver.set_script_timeout(60)
     yield driver
     driver.quit()
+
+
+def pytest_configure(config):
+    # sphinx-book-theme uses an API that Sphinx 11 will remove; not ours to fix
+    config.addinivalue_line(
+        'filterwarnings', 'ignore:.*HandleFootnoteTransform.app.*:DeprecationWarning')
+    config.addinivalue_line(
+        'filterwarnings', 'ignore:.*HandleFootnoteTransform.app.*:PendingDeprecationWarning')

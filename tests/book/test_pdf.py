@@ -1,0 +1,69 @@
+"""The PDF of one chapter: numbered outline, page count, a rendered page."""
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / 'tools'))
+import toc  # noqa: E402
+
+
+def _chapter():
+    """The first chapter (toc order) with at least two written sections."""
+    by_chapter = {}
+    for s in toc.sections():
+        if s.chapter_number and s.ipynb.exists():
+            by_chapter.setdefault(s.chapter, []).append(s)
+    assert by_chapter, 'no written chapter to build'
+    for chapter, secs in by_chapter.items():
+        if len(secs) >= 2:
+            return chapter, secs
+    return next(iter(by_chapter.items()))
+
+
+@pytest.fixture(scope='module')
+def chapter_pdf():
+    import build_book
+    chapter, secs = _chapter()
+    assert build_book.main(['pdf', '--chapter', chapter]) == 0
+    pdf = ROOT / '_build' / 'pdf' / f'book-{chapter}.pdf'
+    assert pdf.exists()
+    return pdf, secs
+
+
+def _titles(outline, depth=0):
+    for item in outline:
+        if isinstance(item, list):
+            yield from _titles(item, depth + 1)
+        else:
+            yield depth, item.title
+
+
+def test_outline_has_the_chapter_and_its_numbered_sections(chapter_pdf):
+    from pypdf import PdfReader
+    pdf, secs = chapter_pdf
+    titles = list(_titles(PdfReader(pdf).outline))
+    top = [t for d, t in titles if d == 0]
+    assert f'{secs[0].chapter_number} {secs[0].chapter_title}' in top
+    second = [t for d, t in titles if d == 1]
+    expected = [f'{s.number} {s.title}' for s in secs if s.slug != 'index']
+    assert [t for t in second if t in expected] == expected, second
+
+
+def test_page_count_is_plausible(chapter_pdf):
+    from pypdf import PdfReader
+    pdf, secs = chapter_pdf
+    pages = len(PdfReader(pdf).pages)
+    assert 2 * len(secs) + 2 <= pages <= 60 * len(secs) + 10, pages
+
+
+def test_a_page_renders_to_an_image(chapter_pdf, artifacts):
+    pdf, _ = chapter_pdf
+    stem = artifacts / 'pdf-page'
+    subprocess.run(['pdftoppm', '-png', '-r', '60', '-f', '3', '-l', '3',
+                    '-singlefile', str(pdf), str(stem)], check=True)
+    png = stem.with_suffix('.png')
+    assert png.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+    assert png.stat().st_size > 5_000
