@@ -25,6 +25,28 @@ from d2l.quickmode import cap, is_quick, mode, pick
 d2l = sys.modules[__name__]
 nn_Module = nn.Module
 
+# Heavy libraries that code written for the d2l API reaches as attributes
+# (d2l.plt, d2l.pd, ...): imported on first use, so `import d2l` stays fast.
+_LAZY_MODULES = {
+    'plt': 'matplotlib.pyplot',
+    'backend_inline': 'matplotlib_inline.backend_inline',
+    'display': 'IPython.display',
+    'pd': 'pandas',
+    'requests': 'requests',
+    'torchvision': 'torchvision',
+    'transforms': 'torchvision.transforms',
+    'Image': 'PIL.Image',
+}
+
+
+def __getattr__(name):
+    if name in _LAZY_MODULES:
+        import importlib
+        module = importlib.import_module(_LAZY_MODULES[name])
+        globals()[name] = module
+        return module
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+
 
 def use_svg_display():
     """Show matplotlib figures as SVG in Jupyter (sharp at any zoom).
@@ -1219,6 +1241,7 @@ class Animator:
         self.xscale, self.yscale, self.fmts = xscale, yscale, fmts
         self.X, self.Y = None, None   # per curve: lists of x and y values
         self._handle, self._shown_at = None, None
+        self._fresh = False           # points recorded since the last show
 
     def add(self, x, y):
         """Record a point on every curve (None: no point), then maybe redraw.
@@ -1239,6 +1262,7 @@ class Animator:
             if a is not None and b is not None:
                 self.X[i].append(float(a))
                 self.Y[i].append(float(b))
+                self._fresh = True
         self._show(final=False)
 
     def _show(self, final):
@@ -1253,7 +1277,7 @@ class Animator:
         if not (final or at_end or self._shown_at is None
                 or now - self._shown_at >= 0.5):
             return
-        self._shown_at = now
+        self._shown_at, self._fresh = now, False
         if d2l._in_kernel():
             self._show_figure()
         else:
@@ -1264,7 +1288,7 @@ class Animator:
 
         Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
         """
-        if self.X is not None:
+        if self._fresh:
             self._show(final=True)
 
     def _show_figure(self):
@@ -1400,7 +1424,7 @@ def train_ch6(net, train_iter, test_iter, num_epochs, lr, device):
     optimizer = torch.optim.SGD(net.parameters(), lr=lr)
     num_epochs = d2l.cap('max_epochs', num_epochs)
     num_batches = d2l.cap('max_train_batches', len(train_iter))
-    animator = d2l.Animator(xlabel='epoch', xlim=[1, num_epochs],
+    animator = d2l.Animator(xlabel='epoch', xlim=[0, num_epochs],
                             legend=['train loss', 'train acc', 'test acc'])
     seconds, seen = 0.0, 0
     for epoch in range(num_epochs):
@@ -1681,7 +1705,7 @@ def train_seq2seq(net, data_iter, lr, num_epochs, tgt_vocab, device):
 
 
 def _train_epoch_seq2seq(net, data_iter, loss, optimizer, tgt_vocab, device):
-    """One epoch of train_seq2seq; returns sums (loss, valid tokens).
+    """One epoch of train_seq2seq; returns sums (token loss, tokens).
 
     Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
     """
@@ -1698,7 +1722,8 @@ def _train_epoch_seq2seq(net, data_iter, loss, optimizer, tgt_vocab, device):
         l.sum().backward()
         d2l.grad_clipping(net, 1)
         optimizer.step()
-        metric.add(l.detach().sum(), Y_valid_len.sum())
+        # l averages over all T steps; times T gives the sum over valid ones
+        metric.add(l.detach().sum() * Y.shape[1], Y_valid_len.sum())
     return metric
 
 

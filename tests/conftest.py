@@ -36,3 +36,11 @@ def mirror():
     if not (path / 'SHA1SUMS').exists():
         pytest.fail(f'data mirror not found at {path}; set D2L_DATA_MIRROR')
     return path
+
+
+@pytest.fixture(scope='session', autouse=True)
+def _warm_torch_optim():
+    """Build one torch.optim optimizer up front: the first one in a process
+    imports torch._dynamo (seconds), which would land in a random test."""
+    import torch
+    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)

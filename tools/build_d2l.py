@@ -61,6 +61,28 @@ from d2l.quickmode import cap, is_quick, mode, pick
 
 d2l = sys.modules[__name__]
 nn_Module = nn.Module
+
+# Heavy libraries that code written for the d2l API reaches as attributes
+# (d2l.plt, d2l.pd, ...): imported on first use, so `import d2l` stays fast.
+_LAZY_MODULES = {
+    'plt': 'matplotlib.pyplot',
+    'backend_inline': 'matplotlib_inline.backend_inline',
+    'display': 'IPython.display',
+    'pd': 'pandas',
+    'requests': 'requests',
+    'torchvision': 'torchvision',
+    'transforms': 'torchvision.transforms',
+    'Image': 'PIL.Image',
+}
+
+
+def __getattr__(name):
+    if name in _LAZY_MODULES:
+        import importlib
+        module = importlib.import_module(_LAZY_MODULES[name])
+        globals()[name] = module
+        return module
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
 '''
 HEADER_IMPORTS = {line for line in HEADER.splitlines()
                   if line.startswith(('import ', 'from '))}

@@ -45,3 +45,14 @@ def test_mode_line_states_the_limits(quick):
     line = d2l.mode()
     assert line.startswith('quick mode (D2L_QUICK=1)')
     assert str(quickmode.LIMITS['max_epochs']) in line
+
+
+def test_heavy_libraries_load_on_first_use():
+    import sys
+    assert d2l.plt is sys.modules['matplotlib.pyplot']
+    assert d2l.pd.DataFrame is not None
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        d2l.nope
