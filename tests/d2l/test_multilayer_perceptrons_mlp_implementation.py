@@ -1,0 +1,55 @@
+"""Tests of the saved code of Section 5.2 (relu, MLPScratch)."""
+import pytest
+import torch
+
+from d2l import torch as d2l
+
+
+def test_relu_values():
+    X = torch.tensor([[-2.0, 0.0, 3.0]])
+    assert torch.equal(d2l.relu(X), torch.tensor([[0.0, 0.0, 3.0]]))
+
+
+def test_relu_matches_torch_and_keeps_shape():
+    X = torch.randn(3, 4, 5, dtype=torch.float64)
+    assert torch.equal(d2l.relu(X), torch.relu(X))
+
+
+def test_mlp_scratch_shapes():
+    torch.manual_seed(0)
+    model = d2l.MLPScratch(num_inputs=12, num_outputs=3, num_hiddens=8,
+                           lr=0.1)
+    assert [tuple(p.shape) for p in model.parameters()] == [
+        (12, 8), (1, 8), (8, 3), (1, 3)]
+    assert model(torch.zeros(5, 1, 3, 4)).shape == (5, 3)
+
+
+def test_mlp_scratch_value_by_hand():
+    model = d2l.MLPScratch(num_inputs=2, num_outputs=1, num_hiddens=2,
+                           lr=0.1)
+    with torch.no_grad():
+        model.W1.copy_(torch.tensor([[1.0, -1.0], [2.0, 1.0]]))
+        model.b1.copy_(torch.tensor([0.0, -10.0]))
+        model.W2.copy_(torch.tensor([[3.0], [5.0]]))
+        model.b2.fill_(1.0)
+    X = torch.tensor([[1.0, 1.0]])        # hidden: relu([3, -10]) = [3, 0]
+    assert model(X).item() == 3 * 3 + 1
+
+
+def test_mlp_scratch_initial_scale():
+    torch.manual_seed(0)
+    model = d2l.MLPScratch(784, 10, 256, lr=0.1, sigma=0.01)
+    assert model.W1.std().item() == pytest.approx(0.01, rel=0.05)
+    assert model.b1.abs().sum().item() == 0
+
+
+def test_mlp_scratch_rejects_bad_sizes():
+    with pytest.raises(ValueError, match='positive int num_hiddens, got 0'):
+        d2l.MLPScratch(784, 10, 0, lr=0.1)
+
+
+def test_mlp_scratch_rejects_wrong_input_width():
+    model = d2l.MLPScratch(784, 10, 16, lr=0.1)
+    with pytest.raises(ValueError, match='expected 784 values per example, '
+                                         'got 100'):
+        model(torch.zeros(2, 10, 10))
