@@ -36,12 +36,17 @@ from book import BUILD, CHAPTERS, ROOT  # noqa: E402
 CONF_DIR = ROOT / 'tools' / 'book'
 
 
-def stage(chapters, out, chapter=None, with_api=True):
+def src_dir(out, chapter=None, pdf=False):
+    """_build/src, src-pdf, src-<chapter>, src-pdf-<chapter>."""
+    return out / '-'.join(['src'] + (['pdf'] if pdf else []) + ([chapter] if chapter else []))
+
+
+def stage(chapters, out, chapter=None, with_api=True, pdf=False):
     """Write the Sphinx source tree; returns (srcdir, Stager)."""
     from book import stage as st, api
     book = st.Book(chapters, only_chapter=chapter)
-    src = out / (f'src-{chapter}' if chapter else 'src')
-    stager = st.Stager(src, book)
+    src = src_dir(out, chapter, pdf)
+    stager = st.Stager(src, book, pdf=pdf)
     labels = book.labels()
     page = api.page(labels, out / 'api-cache') if with_api else None
     stager.run(api_page=page)
@@ -103,7 +108,7 @@ def cmd_pdf(opts):
         if shutil.which(prog) is None:
             raise SystemExit(f'{prog} is missing: run `make book-deps` first')
     src, _ = stage(opts.chapters, opts.out, opts.chapter,
-                   with_api=opts.chapter is None)
+                   with_api=opts.chapter is None, pdf=True)
     name = f'latex-{opts.chapter}' if opts.chapter else 'latex'
     latex = opts.out / name
     rc = sphinx('latex', src, latex, opts.out / f'doctrees-{name}', opts.strict)
@@ -137,7 +142,7 @@ def cmd_stage(opts):
         return 0
     import tempfile
     with tempfile.TemporaryDirectory() as tmp:
-        live = opts.out / (f'src-{opts.chapter}' if opts.chapter else 'src')
+        live = src_dir(opts.out, opts.chapter)
         if live.exists():
             shutil.copytree(live, pathlib.Path(tmp) / live.name)
         cache = opts.out / 'api-cache'

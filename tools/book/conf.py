@@ -40,6 +40,9 @@ nb_execution_allow_errors = True      # a failing cell shows its error, and warn
 nb_execution_raise_on_error = False
 nb_execution_show_tb = True
 nb_merge_streams = True
+# plots are SVG; the PDF converts them (rsvg-convert) instead of printing
+# the text fallback '<Figure size ...>'
+nb_mime_priority_overrides = [('latex', 'image/svg+xml', 15)]
 nb_output_stderr = 'show'
 suppress_warnings = ['mystnb.unknown_mime_type', 'myst.header']
 

@@ -114,7 +114,8 @@ class Book:
 class Stager:
     """Writes the staged tree under `dest`, only where bytes change."""
 
-    def __init__(self, dest, book):
+    def __init__(self, dest, book, pdf=False):
+        self.pdf = pdf      # LaTeX puts the bibliography at the end by itself
         self.dest = pathlib.Path(dest)
         self.book = book
         self.written = set()
@@ -269,7 +270,7 @@ class Stager:
         if not heading_done:
             rel = self.book.nb(chapter, section).name
             self.warn(f'{chapter}/{rel}: no "# Title" line; using the toc.yml title')
-            nb['cells'].insert(0, {'cell_type': 'markdown', 'metadata': {},
+            nb['cells'].insert(0, {'cell_type': 'markdown', 'metadata': {}, 'id': 'd2l-title',
                                    'source': _prefix(labels, latex)
                                    + f"# {section['title']}"})
         nb['cells'].extend(extra_cells)
@@ -298,6 +299,11 @@ class Stager:
 
         if front_docs:
             self.copy_images(book.front['slug'])
+        bib = book.dir / 'references.bib'
+        has_bib = bib.exists() and bib.read_text().strip()
+        # LaTeX gathers every citation into one bibliography at the end of the
+        # book; the directive that lists them only has to be somewhere
+        bib_block = '\n```{bibliography}\n```\n' if self.pdf and has_bib else ''
         first_main = True
         first_appendix = True
         for chap in book.chapters:
@@ -326,10 +332,11 @@ class Stager:
             index_sec = [s for _, s in written if s['slug'] == 'index']
             others = [(i, s) for i, s in written if s['slug'] != 'index']
             toctree = _toctree([s['slug'] for _, s in others])
-            todo_md = _todo_list(book, chap, todo)
+            todo_md = _todo_list(book, chap, todo) + bib_block
+            bib_block = ''
             if index_sec:
-                extra = [{'cell_type': 'markdown', 'metadata': {},
-                          'source': toctree + todo_md}] if others or todo else []
+                extra = [{'cell_type': 'markdown', 'metadata': {}, 'id': 'd2l-chapter-toc',
+                          'source': toctree + todo_md}] if toctree or todo_md else []
                 self.stage_notebook(slug, index_sec[0],
                                     [f'chap-{slug}', 'sec-index'], latex, extra)
                 notebooks[doc] = f'chapters/{slug}/index.ipynb'
@@ -346,14 +353,13 @@ class Stager:
             self.copy_images(slug)
 
         back_docs = []
-        bib = book.dir / 'references.bib'
         self.put('references.bib', bib.read_bytes() if bib.exists() else b'')
-        if bib.exists() and bib.read_text().strip():
-            self.put('bibliography.md', '```{raw} latex\n\\backmatter\n```\n\n'
-                     '(bibliography)=\n# Bibliography\n\n```{bibliography}\n```\n')
+        if has_bib and not self.pdf:
+            self.put('bibliography.md', '(bibliography)=\n# Bibliography\n\n'
+                     '```{bibliography}\n```\n')
             back_docs.append('bibliography')
         if api_page is not None:
-            self.put('api.md', api_page)
+            self.put('api.md', '```{raw} latex\n\\backmatter\n```\n\n' + api_page)
             back_docs.append('api')
 
         self.put('index.md', _front_page(book, front_docs, chapters_docs,
