@@ -15,7 +15,9 @@ def data(mirror):
     """One quick-mode FashionMNIST at 28x28, built once for the module."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv('D2L_QUICK', '1')
-        return d2l.FashionMNIST(batch_size=32)
+        data = d2l.FashionMNIST(batch_size=32)
+    data.num_workers = 0          # no worker start-up cost in unit tests
+    return data
 
 
 def _write_idx(path, array, magic_dims):
@@ -79,6 +81,17 @@ def test_val_loader_is_ordered_train_loader_shuffled(data):
     torch.manual_seed(1)
     _, b = next(iter(data.train_dataloader()))
     assert not torch.equal(a, b)
+
+
+def test_worker_processes_give_the_same_batches(data):
+    data.num_workers = 2
+    try:
+        with_workers = [y for _, y in data.val_dataloader()]
+    finally:
+        data.num_workers = 0
+    without = [y for _, y in data.val_dataloader()]
+    assert all(torch.equal(a, b) for a, b in zip(with_workers, without))
+    assert len(with_workers) == len(without) == 32
 
 
 def test_resize_applies_to_every_image(quick):
