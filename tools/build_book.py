@@ -30,6 +30,10 @@ import subprocess
 import sys
 import time
 
+# nbformat's jsonschema compiles ~40 grammars at import when the optional
+# rfc3987_syntax package is installed (seconds on every build); the book
+# never validates IRIs, so that import is turned off in this process
+sys.modules.setdefault('rfc3987_syntax', None)
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from book import BUILD, CHAPTERS, ROOT  # noqa: E402
 

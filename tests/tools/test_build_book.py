@@ -140,6 +140,9 @@ def test_stale_outputs_warn_but_build(book):
     stager, _ = run_stage(chapters, src)
     assert any('outputs may be stale' in w for w in stager.warnings)
     assert (src / 'basics' / 'tensors.ipynb').exists()
+    again, _ = run_stage(chapters, src)              # from the staging cache
+    assert again.changed == []
+    assert any('outputs may be stale' in w for w in again.warnings)
 
 
 def test_missing_image_gets_a_placeholder_and_a_warning(book):
@@ -148,6 +151,8 @@ def test_missing_image_gets_a_placeholder_and_a_warning(book):
     stager, _ = run_stage(chapters, src)
     assert any('img/box.svg does not exist' in w for w in stager.warnings)
     assert 'figure missing: box.svg' in (src / 'basics' / 'img' / 'box.svg').read_text()
+    again, _ = run_stage(chapters, src)
+    assert again.changed == [] and (src / 'basics' / 'img' / 'box.svg').exists()
 
 
 def test_one_chapter_stages_alone_and_keeps_its_number(book):

@@ -21,6 +21,7 @@ Every file is written only when its bytes change, so Sphinx re-reads only
 the pages whose notebooks changed. Files left over from an earlier staging
 (a section removed from toc.yml) are deleted.
 """
+import hashlib
 import json
 import logging
 import pathlib
@@ -36,6 +37,8 @@ import toc  # noqa: E402  (tools/toc.py: the one reader of toc.yml)
 
 log = logging.getLogger('build_book')
 
+CACHE = '_stage_cache.json'    # inputs each staged notebook was made from
+STAGE_VERSION = 1
 FIGURE = re.compile(
     r'^!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)\s+"(?P<label>fig-[\w.-]+)"\)\s*$')
 CHAP_NUMREF = re.compile(r'\{numref\}`((?:chap|sec)-[\w-]+)`')
@@ -121,6 +124,12 @@ class Stager:
         self.written = set()
         self.changed = []
         self.warnings = []
+        cache = self.dest / CACHE
+        try:
+            self.old_cache = json.loads(cache.read_text()) if cache.exists() else {}
+        except ValueError:
+            self.old_cache = {}
+        self.cache = {}
 
     # -- low level ---------------------------------------------------------
     def put(self, rel, data):
@@ -246,6 +255,28 @@ class Stager:
         return f'{{numref}}`{word} %s <{m[1]}>`'
 
     def stage_notebook(self, chapter, section, labels, latex, extra_cells=()):
+        """Stage one notebook; skipped when its inputs and context are unchanged."""
+        rel = f"{chapter}/{section['slug']}.ipynb"
+        stats = [[p.stat().st_mtime_ns, p.stat().st_size] if p.exists() else None
+                 for p in (self.book.nb(chapter, section), self.book.md(chapter, section))]
+        key = [stats, labels, latex, list(extra_cells), self.context]
+        old = self.old_cache.get(rel)
+        if old and old['key'] == key and (self.dest / rel).exists():
+            for msg in old['warnings']:
+                self.warn(msg)
+            self.written.update(self.dest / f for f in old['files'])
+            self.cache[rel] = old
+            return True
+        before_w, before_f = len(self.warnings), set(self.written)
+        ok = self._stage_notebook(chapter, section, labels, latex, extra_cells)
+        if ok:
+            self.cache[rel] = {
+                'key': key, 'warnings': self.warnings[before_w:],
+                'files': sorted(str(f.relative_to(self.dest))
+                                for f in self.written - before_f)}
+        return ok
+
+    def _stage_notebook(self, chapter, section, labels, latex, extra_cells):
         nb = self.load_notebook(chapter, section)
         if nb is None:
             return False
@@ -274,6 +305,10 @@ class Stager:
                                    'source': _prefix(labels, latex)
                                    + f"# {section['title']}"})
         nb['cells'].extend(extra_cells)
+        for n, cell in enumerate(nb['cells']):     # nbformat 4.5 wants cell ids
+            cell.setdefault('id', f'cell-{n}')
+        if nb.get('nbformat') == 4 and nb.get('nbformat_minor', 0) < 5:
+            nb['nbformat_minor'] = 5
         nb.setdefault('metadata', {}).pop('jupytext', None)
         self.put(f"{chapter}/{section['slug']}.ipynb",
                  json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False))
@@ -283,6 +318,10 @@ class Stager:
     def run(self, api_page=None):
         book = self.book
         book.labels_cache = book.labels()
+        # what a staged notebook depends on besides its own files
+        self.context = hashlib.sha1(json.dumps(
+            [sorted(book.labels_cache.items()), str(book.dir), STAGE_VERSION,
+             pathlib.Path(__file__).read_text()]).encode()).hexdigest()
         numbers, notebooks = {}, {}
         chapters_docs, appendix_docs, front_docs = [], [], []
         letters = string.ascii_uppercase
@@ -368,6 +407,7 @@ class Stager:
                 'colab': {d: colab_url(p) for d, p in notebooks.items()},
                 'labels': book.labels_cache, 'chapters_dir': str(book.dir)}
         self.put('_book.json', json.dumps(meta, indent=1, sort_keys=True))
+        self.put(CACHE, json.dumps(self.cache, indent=0, sort_keys=True))
         return meta
 
 
