@@ -276,6 +276,12 @@ def test_grad_clipping_scales_to_theta():
     assert torch.allclose(net.weight.grad, torch.tensor([[0.6, 0.8]]))
 
 
+def test_grad_clipping_without_gradients_is_a_no_op():
+    net = nn.Linear(2, 1)
+    d2l.grad_clipping(net, 1.0)
+    assert net.weight.grad is None
+
+
 def test_grad_clipping_scratch_model_with_params():
     class Scratch:
         params = [torch.zeros(2, requires_grad=True),
