@@ -96,6 +96,10 @@ def main(argv=None):
         runs = {'ours': [], 'd2l 1.0.3': []}
         pythons = {'ours': OURS, 'd2l 1.0.3': args.ref_python}
         names = list(runs) if has_ref else ['ours']
+        versions = {name: subprocess.run(
+            [pythons[name], '-c', 'import d2l; print(d2l.__version__)'],
+            capture_output=True, text=True, env=env, cwd=work,
+            check=True).stdout.strip() for name in names}
         for name in names:                  # warm-up: caches, extraction
             measure(pythons[name], code, env, work)
         for _ in range(args.repeats):
@@ -109,7 +113,7 @@ def main(argv=None):
                                 for i in range(3))
         result[name] = rate
         print(f'  {name:10s} {rate:9.0f} examples/s  (pass {seconds:.2f} s, '
-              f'build {build:.2f} s)')
+              f'build {build:.2f} s; d2l {versions[name]})')
     if has_ref:
         print(f'  speed-up   {result["ours"] / result["d2l 1.0.3"]:.1f}x')
     return 0

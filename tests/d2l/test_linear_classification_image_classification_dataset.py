@@ -1,5 +1,6 @@
 """Tests of Section 4.2: FashionMNIST, its helpers, and show_images."""
 import gzip
+import os
 
 import matplotlib
 import pytest
@@ -150,3 +151,13 @@ def test_visualize_titles_with_class_names(data):
     titles = [ax.get_title() for ax in plt.gcf().axes]
     assert titles == data.text_labels(y[:4])
     plt.close('all')
+
+
+def test_decoded_tensors_are_cached_beside_the_download(data):
+    url, sha1 = d2l.DATA_HUB['fashion-mnist-t10k-labels']
+    path = d2l.download(url, data.root, sha1)
+    cache = f'{path}.{sha1[:8]}.pt'
+    assert os.path.exists(cache)
+    assert torch.equal(torch.load(cache), data._read(
+        'fashion-mnist-t10k-labels'))
+    assert data._read('fashion-mnist-t10k-labels').shape == (10000,)
