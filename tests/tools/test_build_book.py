@@ -236,3 +236,21 @@ def test_link_checker_finds_missing_files_and_anchors(tmp_path):
     bad = links.broken_links(tmp_path)
     assert sorted(bad) == [('a.html', 'b.html#gone', 'no anchor #gone'),
                            ('a.html', 'img/none.png', 'no such file')]
+
+
+def test_api_page_includes_names_reexported_from_plumbing(monkeypatch):
+    mod = types.ModuleType('fakepkg.torch')
+    hub = types.ModuleType('fakepkg.hub')
+    hub.__all__ = ['URL', 'fetch', 'absent']
+
+    def fetch(name):
+        """Fetch a file."""
+
+    fetch.__module__ = 'fakepkg.hub'
+    mod.URL, mod.fetch = 'https://example.org/', fetch
+    monkeypatch.setitem(sys.modules, 'fakepkg.hub', hub)
+    text = api.render(mod, {})
+    assert '````{py:data} URL' in text and 'A `str`' in text
+    assert '````{py:function} fetch(name)' in text
+    assert 'Defined in `fakepkg/hub.py` (plumbing that no section teaches).' in text
+    assert 'absent' not in text

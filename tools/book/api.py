@@ -9,6 +9,7 @@ The page is rebuilt only when ``d2l/torch.py`` changes (see :func:`page`).
 import hashlib
 import importlib
 import inspect
+import pathlib
 import re
 import sys
 
@@ -19,11 +20,17 @@ DEFINED = re.compile(r'Defined in (?:Section )?(?P<num>[\w.]*)\s*'
 
 
 def _public(mod):
+    """Public names: what the module defines, and what it re-exports from
+    the hand-written d2l modules (d2l.hub, d2l.quickmode)."""
     names = getattr(mod, '__all__', None)
     if names is None:
-        names = [n for n, v in vars(mod).items() if not n.startswith('_')
-                 and getattr(v, '__module__', None) == mod.__name__
-                 and (inspect.isclass(v) or inspect.isfunction(v))]
+        package = mod.__name__.split('.')[0]
+        names = {n for n, v in vars(mod).items() if not n.startswith('_')
+                 and (inspect.isclass(v) or inspect.isfunction(v))
+                 and (getattr(v, '__module__', None) or '').split('.')[0] == package}
+        for other, sub in list(sys.modules.items()):
+            if other.startswith(package + '.') and other != mod.__name__:
+                names.update(n for n in getattr(sub, '__all__', ()) if hasattr(mod, n))
     return sorted(names, key=str.lower)
 
 
@@ -39,10 +46,10 @@ def _signature(obj, method=False):
     return str(sig)
 
 
-def _doc(obj, labels):
+def _doc(obj, labels, mod_name='d2l.torch'):
     """The docstring as MyST text, its 'Defined in' line made a link."""
-    doc = inspect.getdoc(obj) or ''
-    lines = doc.splitlines()
+    doc = inspect.getdoc(obj) if callable(obj) else ''
+    lines = (doc or '').splitlines()
     link = ''
     if lines and DEFINED.search(lines[-1]):
         m = DEFINED.search(lines[-1])
@@ -51,6 +58,12 @@ def _doc(obj, labels):
         text, page = labels.get(label, (f"Section {m['num']}", None))
         link = (f'Defined in {{ref}}`{text} <{label}>`.' if page
                 else f'Defined in {text} (in preparation).')
+    else:
+        home = getattr(obj, '__module__', None) if callable(obj) else None
+        if home and home != mod_name:
+            link = f'Defined in `{home.replace(".", "/")}.py` (plumbing that no section teaches).'
+    if not callable(obj):
+        lines = [f'A `{type(obj).__name__}`; see the module that defines it.']
     body = '\n'.join(lines).strip()
     # docstrings are plain text: keep them verbatim-ish but safe for MyST
     body = body.replace('{', '\\{').replace('}', '\\}') if body else ''
@@ -75,6 +88,10 @@ def _entry(kind, name, obj, labels, indent):
     """A py:<kind> directive; a class's fence is longer, to nest methods."""
     sig = _signature(obj, kind == 'method') if kind != 'data' else ''
     body, link = _doc(obj, labels)
+    if kind == 'data':
+        home = [m for m, sub in sys.modules.items() if m.startswith('d2l.')
+                and name in getattr(sub, '__all__', ())]
+        link = f"Defined in `{home[0].replace('.', '/')}.py`." if home else ''
     fence = '`' * (5 if kind == 'class' else 4)
     out = [f'{indent}{fence}{{py:{kind}}} {name}{sig}']
     out += [f'{indent}{line}' for line in body.splitlines()]
@@ -96,7 +113,8 @@ def source_hash():
 def page(labels, cache_dir):
     """The page's Markdown, regenerated only when d2l/torch.py changed."""
     digest = source_hash()
-    key = hashlib.sha1(repr((digest, sorted(labels.items()))).encode()).hexdigest()
+    key = hashlib.sha1(repr((digest, sorted(labels.items()),
+                             pathlib.Path(__file__).read_text())).encode()).hexdigest()
     cache = cache_dir / 'api.md'
     stamp = cache_dir / 'api.key'
     if cache.exists() and stamp.exists() and stamp.read_text() == key:

@@ -19,7 +19,7 @@ from . import MATHJAX, ROOT
 
 DEBIAN = ['latexmk', 'texlive-xetex', 'texlive-latex-recommended',
           'texlive-latex-extra', 'texlive-fonts-recommended',
-          'fonts-freefont-otf', 'tex-gyre', 'librsvg2-bin', 'poppler-utils',
+          'fonts-freefont-otf', 'librsvg2-bin', 'poppler-utils',
           'chromium', 'chromium-driver']
 MODULES = ['sphinx', 'myst_nb', 'sphinxcontrib.bibtex', 'sphinx_copybutton',
            'sphinx_book_theme', 'sphinxcontrib.rsvgconverter', 'selenium',
