@@ -640,8 +640,8 @@ class LinearRegression(d2l.Module):
 def _read_idx(path):
     """Decode a gzip-compressed IDX file into a uint8 tensor.
 
-    The header is a magic number (last byte: number of axes) and one
-    big-endian 32-bit size per axis; the rest is the raw array.
+    The header is a magic number (0, 0, dtype code, number of axes) and
+    one big-endian 32-bit size per axis; the rest is the raw array.
 
     Defined in Section 4.2 (linear-classification/image-classification-dataset).
     """
@@ -765,8 +765,9 @@ class FashionMNIST(d2l.DataModule):
         if os.path.exists(cache):
             return torch.load(cache)
         data = d2l._read_idx(path)
-        torch.save(data, cache + '.part')
-        os.replace(cache + '.part', cache)       # atomic: never a partial cache
+        part = f'{cache}.{os.getpid()}.part'     # private to this process
+        torch.save(data, part)
+        os.replace(part, cache)                  # atomic: never a partial cache
         return data
 
     def text_labels(self, indices):
@@ -1196,15 +1197,18 @@ class Accumulator:
         self.data = [0.0] * n
 
     def add(self, *args):
+        """Add one value to each of the n sums."""
         if len(args) != len(self.data):
             raise ValueError(f'expected {len(self.data)} values, '
                              f'got {len(args)}')
         self.data = [s + float(a) for s, a in zip(self.data, args)]
 
     def reset(self):
+        """Set all sums back to zero."""
         self.data = [0.0] * len(self.data)
 
     def __getitem__(self, idx):
+        """The sum at position idx."""
         return self.data[idx]
 
 
@@ -1316,7 +1320,9 @@ class Animator:
 
         Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
         """
-        names = self.legend or [f'y{i}' for i in range(len(self.Y))]
+        names = self.legend or (
+            [self.ylabel] if self.ylabel and len(self.Y) == 1
+            else [f'y{i}' for i in range(len(self.Y))])
         last_x = max(xs[-1] for xs in self.X if xs)
         values = '  '.join(f'{n} {ys[-1]:.4g}' for n, ys in zip(names, self.Y)
                            if ys)
@@ -1479,6 +1485,8 @@ def grad_clipping(net, theta):
         raise TypeError(f'expected an nn.Module or an object with params, '
                         f'got {type(net).__name__}')
     grads = [p.grad for p in params if p.grad is not None]
+    if not grads:
+        return
     norm = torch.sqrt(sum((g ** 2).sum() for g in grads))
     for g in grads:
         g.mul_(theta / torch.clamp(norm, min=theta))

@@ -4,6 +4,7 @@ Usage:
     D2L_QUICK=1 python tools/execute.py [FILE.md ...]   # stale ones, or FILEs
     python tools/execute.py --force FILE.md             # run even if fresh
     python tools/execute.py --check                      # exit 1 if stale
+    python tools/execute.py --jobs 2                     # two at a time
 
 A notebook's outputs are *fresh* when the hash of its code cells and of the
 `d2l` package (torch.py, hub.py, quickmode.py) equals the key stored in the
@@ -17,6 +18,7 @@ import hashlib
 import pathlib
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import jupytext
 import nbformat
@@ -87,9 +89,11 @@ def main(argv=None):
                         help='run nothing; exit 1 if any outputs are stale')
     parser.add_argument('--force', action='store_true',
                         help='run the given notebooks even if fresh')
+    parser.add_argument('--jobs', type=int, default=1,
+                        help='notebooks to run at the same time')
     args = parser.parse_args(argv)
     d2l_hash = d2l_digest()
-    stale, failed = [], []
+    stale, failed, todo = [], [], []
     for ipynb in targets(args.files):
         rel = ipynb.relative_to(toc.ROOT)
         if not ipynb.exists():
@@ -103,16 +107,19 @@ def main(argv=None):
             continue
         if args.check:
             stale.append(rel)
-            continue
-        print(f'execute: {rel} ...', flush=True)
-        try:
-            seconds = run(ipynb, d2l_hash)
-        except Exception as err:     # report every failure, then exit 1
-            failed.append(rel)
-            print(f'execute: {rel} FAILED: {type(err).__name__}: '
-                  f'{str(err)[-1500:]}', file=sys.stderr)
-            continue
-        print(f'execute: {rel} done in {seconds:.1f} s', flush=True)
+        else:
+            todo.append(ipynb)
+    with ProcessPoolExecutor(max(1, args.jobs)) as pool:
+        jobs = {pool.submit(run, ipynb, d2l_hash): ipynb for ipynb in todo}
+        for job in as_completed(jobs):
+            rel = jobs[job].relative_to(toc.ROOT)
+            try:
+                print(f'execute: {rel} done in {job.result():.1f} s',
+                      flush=True)
+            except Exception as err:     # report every failure, then exit 1
+                failed.append(rel)
+                print(f'execute: {rel} FAILED: {type(err).__name__}: '
+                      f'{str(err)[-1500:]}', file=sys.stderr)
     if args.check and stale:
         print('execute: these notebooks have outputs from older code or an '
               'older d2l; run `make execute`:\n  '
