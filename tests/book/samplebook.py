@@ -106,6 +106,9 @@ def make_book(root):
     (chapters / 'toc.yml').write_text(TOC)
     (chapters / 'references.bib').write_text(BIB)
     stream = nbformat.v4.new_output('stream', name='stdout', text='hello, book\n')
+    error = nbformat.v4.new_output('error', ename='ZeroDivisionError',
+                                   evalue='division by zero',
+                                   traceback=['ZeroDivisionError: division by zero'])
     image = nbformat.v4.new_output('display_data', data={
         'image/png': PNG, 'text/plain': '<Figure size 80x80>'})
 
@@ -157,6 +160,7 @@ def make_book(root):
          '''),
         ('code', IMPORTS),
         ('code', 'print("a plot")', [image]),
+        ('code', '1 / 0', [error]),          # a committed error must not stop the build
     ]))
     _write(chapters, 'appendix-math', 'algebra', _nb([
         ('md', '# Algebra\n\n$$a + b = b + a$$ (eq-algebra-comm)\n\n'

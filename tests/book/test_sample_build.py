@@ -89,6 +89,7 @@ def test_outputs_links_and_offline_assets(sample):
     plots = page(site, 'basics/plots.html')
     assert re.search(r'<img [^>]*src="../_images/', plots)            # the PNG output
     assert 'hello, book' in page(site, 'basics/tensors.html')
+    assert 'ZeroDivisionError: division by zero' in text(plots)       # shown, not fatal
     assert 'NBVAL' not in page(site, 'basics/tensors.html')
     assert 'href="../notebooks/basics/plots.ipynb"' in plots
     assert (site / 'notebooks' / 'basics' / 'plots.ipynb').read_bytes() == \

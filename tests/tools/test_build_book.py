@@ -133,6 +133,15 @@ def test_unreadable_notebook_falls_back_to_the_md_with_a_warning(book):
     assert ('code', 'print("hello, book")') in cells
 
 
+def test_section_without_notebook_is_built_from_the_md(book):
+    chapters, src = book
+    (chapters / 'basics' / 'tensors.ipynb').unlink()
+    stager, _ = run_stage(chapters, src)
+    assert any('tensors.ipynb: missing' in w for w in stager.warnings)
+    cells = source(src / 'basics' / 'tensors.ipynb')
+    assert ('code', 'print("hello, book")') in cells
+
+
 def test_stale_outputs_warn_but_build(book):
     chapters, src = book
     md = chapters / 'basics' / 'tensors.md'

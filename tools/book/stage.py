@@ -203,6 +203,9 @@ class Stager:
             if nb is None and md_nb is not None:
                 import nbformat
                 nb = json.loads(nbformat.writes(md_nb))
+                if not nb_path.exists():
+                    self.warn(f'{rel}: missing; the page shows the .md without '
+                              'outputs (run make sync execute)')
             elif nb is not None and md_nb is not None:
                 code = [''.join(c['source']) if isinstance(c['source'], list)
                         else c['source'] for c in nb['cells']
