@@ -373,8 +373,8 @@ class Stager:
                     if not book.written(slug, s)]
             index_sec = [s for _, s in written if s['slug'] == 'index']
             others = [(i, s) for i, s in written if s['slug'] != 'index']
-            toctree = _toctree([s['slug'] for _, s in others])
-            todo_md = _todo_list(book, chap, todo) + bib_block
+            toctree = _toctree([s['slug'] for _, s in others], hidden='')
+            todo_md = _section_list(book, chap, others, todo) + bib_block
             bib_block = ''
             if index_sec:
                 extra = [{'cell_type': 'markdown', 'metadata': {}, 'id': 'd2l-chapter-toc',
@@ -434,13 +434,18 @@ def _toctree(docs, **opts):
     return '```{toctree}\n' + head + ':maxdepth: 1\n\n' + '\n'.join(docs) + '\n```\n'
 
 
-def _todo_list(book, chap, todo):
-    if not todo:
+def _section_list(book, chap, written, todo):
+    """The chapter page's list of its sections in order, unwritten in grey."""
+    if not todo and not written:
         return ''
-    items = ''.join(f"* {book.section_number(chap, i)} {s['title']}\n"
-                    for i, s in todo)
-    return ('\n:::{only} html\n```{raw} html\n<div class="d2l-todo">\n```\n\n'
-            'In preparation:\n\n' + items + '\n```{raw} html\n</div>\n```\n:::\n')
+    rows = sorted([(i, s, True) for i, s in written] + [(i, s, False) for i, s in todo],
+                  key=lambda row: row[0])
+    items = []
+    for i, s, ok in rows:
+        label = _esc(f"{book.section_number(chap, i)} {s['title']}")
+        items.append(f"* {{doc}}`{label} <{s['slug']}>`" if ok else
+                     f'* <span class="d2l-todo">{label} (in preparation)</span>')
+    return '\n:::{only} html\n' + '\n'.join(items) + '\n:::\n'
 
 
 def _front_page(book, front_docs, chapters_docs, appendix_docs, back_docs):
