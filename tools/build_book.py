@@ -30,10 +30,6 @@ import subprocess
 import sys
 import time
 
-# nbformat's jsonschema compiles ~40 grammars at import when the optional
-# rfc3987_syntax package is installed (seconds on every build); the book
-# never validates IRIs, so that import is turned off in this process
-sys.modules.setdefault('rfc3987_syntax', None)
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from book import BUILD, CHAPTERS, ROOT  # noqa: E402
 
@@ -164,6 +160,11 @@ def cmd_deps(opts):
 
 
 def main(argv=None):
+    # nbformat's jsonschema compiles ~40 grammars at import when the optional
+    # rfc3987_syntax package is installed (seconds on every build); the book
+    # never validates IRIs, so that import is turned off in this process
+    if 'jsonschema' not in sys.modules:
+        sys.modules.setdefault('rfc3987_syntax', None)
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0],
         formatter_class=argparse.RawDescriptionHelpFormatter)
