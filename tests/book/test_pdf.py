@@ -59,10 +59,15 @@ def test_page_count_is_plausible(chapter_pdf):
     assert 2 * len(secs) + 2 <= pages <= 60 * len(secs) + 10, pages
 
 
-def test_a_page_renders_to_an_image(chapter_pdf, artifacts):
-    pdf, _ = chapter_pdf
+def test_the_chapter_opening_renders_to_an_image(chapter_pdf, artifacts):
+    from pypdf import PdfReader
+    pdf, secs = chapter_pdf
+    reader = PdfReader(pdf)
+    first = next(item for item in reader.outline if not isinstance(item, list)
+                 and item.title.startswith(f'{secs[0].chapter_number} '))
+    number = reader.get_destination_page_number(first) + 1
     stem = artifacts / 'pdf-page'
-    subprocess.run(['pdftoppm', '-png', '-r', '60', '-f', '3', '-l', '3',
+    subprocess.run(['pdftoppm', '-png', '-r', '60', '-f', str(number), '-l', str(number),
                     '-singlefile', str(pdf), str(stem)], check=True)
     png = stem.with_suffix('.png')
     assert png.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
