@@ -263,3 +263,14 @@ def test_api_page_includes_names_reexported_from_plumbing(monkeypatch):
     assert '````{py:function} fetch(name)' in text
     assert 'Defined in `fakepkg/hub.py` (plumbing that no section teaches).' in text
     assert 'absent' not in text
+
+
+def test_execute_option_accepts_make_spellings(monkeypatch):
+    seen = {}
+    monkeypatch.setattr(build_book, 'cmd_html', lambda opts: seen.setdefault('x', opts.execute) and 0)
+    for given, mode in [('', 'off'), ('1', 'full'), ('full', 'full'), ('QUICK', 'quick')]:
+        seen.clear()
+        assert build_book.main(['html', '--execute', given]) == 0
+        assert seen['x'] == mode
+    with pytest.raises(SystemExit):
+        build_book.main(['html', '--execute', 'sometimes'])
