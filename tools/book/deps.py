@@ -79,7 +79,10 @@ def install_mathjax(dest=MATHJAX):
                        check=True, stdout=subprocess.DEVNULL)
         tgz = next(pathlib.Path(tmp).glob('mathjax-*.tgz'))
         with tarfile.open(tgz) as tar:
-            tar.extractall(tmp, filter='data')
+            try:
+                tar.extractall(tmp, filter='data')
+            except TypeError:          # Python without extraction filters
+                tar.extractall(tmp)
         es5 = pathlib.Path(tmp) / 'package' / 'es5'
         staging = dest.with_name(dest.name + '.tmp')
         shutil.rmtree(staging, ignore_errors=True)
