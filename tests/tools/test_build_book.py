@@ -274,3 +274,15 @@ def test_execute_option_accepts_make_spellings(monkeypatch):
         assert seen['x'] == mode
     with pytest.raises(SystemExit):
         build_book.main(['html', '--execute', 'sometimes'])
+
+
+def test_deps_check_names_what_is_missing(monkeypatch, tmp_path, capsys):
+    from book import deps
+    monkeypatch.setattr(deps.shutil, 'which', lambda prog: None)
+    monkeypatch.setattr(deps, 'MATHJAX', tmp_path / 'mathjax')
+    assert deps.main(check=True) == 1
+    out = capsys.readouterr().out
+    assert 'missing: program xelatex (Debian: texlive-xetex)' in out
+    assert 'missing: program chromedriver (Debian: chromium-driver)' in out
+    assert f'missing: MathJax in {tmp_path / "mathjax"}' in out
+    assert out.rstrip().endswith('book dependencies: incomplete')
