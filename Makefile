@@ -34,7 +34,7 @@ lint:  ## check labels, references, citations, images, titles, exercises
 prepare: sync d2l lint execute  ## ready a change for review: sync, extract, lint, execute
 
 unit:  ## unit tests of d2l and tools
-	$(PY) -m pytest -q -n $(JOBS) tests
+	OMP_NUM_THREADS=1 $(PY) -m pytest -q -n $(JOBS) tests
 
 nbval:  ## re-run every notebook in quick mode and compare marked outputs
 	$(QUICK_ENV) $(PY) -m pytest -q -n $(JOBS) --dist loadfile --nbval-lax --nbval-current-env chapters
@@ -59,7 +59,7 @@ book-test:  ## browser, link and PDF tests of the book (needs make book-deps)
 	D2L_BOOK_TESTS=1 $(PY) -m pytest -q tests/book
 
 bench:  ## run the benchmarks in bench/ against d2l==1.0.3
-	$(PY) bench/run.py
+	$(PY) bench/run.py && $(PY) bench/bench_fashion_mnist.py
 
 clean:  ## remove build outputs and caches (not the data cache)
 	rm -rf _build .pytest_cache
