@@ -52,11 +52,6 @@ PLACEHOLDER = (
     'fill="#666">figure missing: {name}</text></svg>\n')
 
 
-def _number_tuple(number):
-    """'3.2' -> [3, 2]; 'A.1' -> ['A', 1] (ints where they are digits)."""
-    return [int(p) if p.isdigit() else p for p in number.split('.')]
-
-
 class Book:
     """What the staging needs to know about toc.yml and the files present."""
 
