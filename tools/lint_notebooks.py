@@ -8,7 +8,8 @@ Exit 1 and list each problem as ``path:line: message`` when a section
 * lacks a ``## Summary`` or has fewer than 3 items under ``## Exercises``;
 * refers ({numref}, {ref}, {eq}) to a label nothing defines, or defines a
   label twice (sections are ``sec-<slug>`` and chapters ``chap-<slug>``,
-  for every entry of the table of contents, written or not);
+  for every entry of the table of contents, written or not), or defines
+  two labels that differ only in case;
 * shows an image that does not exist, or cites a key missing from
   chapters/references.bib;
 * has a code line longer than 79 characters (it would overflow the PDF).
@@ -119,6 +120,7 @@ def lint(sections, contents, bib=None):
             labels[label].append(where)
     keys = bib_keys(bib)
     problems = []
+    folded = collections.Counter(label.lower() for label in labels)
     for s in sections:
         defined, refs, cites, local = scanned[s]
         problems += local
@@ -126,6 +128,10 @@ def lint(sections, contents, bib=None):
             if len(labels[label]) > 1:
                 problems.append(f'{where}: label {label!r} is defined '
                                 f'{len(labels[label])} times')
+            elif folded[label.lower()] > 1:
+                problems.append(f'{where}: label {label!r} differs from '
+                                'another label only in case (the book '
+                                'build lowercases labels)')
         for label, where in refs:
             if label not in labels:
                 problems.append(f'{where}: reference to unknown label '

@@ -96,3 +96,10 @@ def test_summary_and_three_exercises_are_required(book):
 def test_long_code_lines(book):
     [p] = book(GOOD.replace('x = 1', 'x = ' + '1' * 80))
     assert 'code line has 84 characters' in p
+
+
+def test_labels_differing_only_in_case(book):
+    text = GOOD.replace('## Summary', '$$y$$ (eq-First-sum)\n\n## Summary')
+    problems = book(text)
+    assert len(problems) == 2
+    assert all('only in case' in p for p in problems)
