@@ -29,8 +29,10 @@ DOCTREES = BUILD / 'doctrees'
 VENDOR = ROOT / '.venv' / 'share' / 'd2l-book'   # MathJax copy (make book-deps)
 MATHJAX = VENDOR / 'mathjax'
 
-TITLE = 'Dive into Deep Learning, Executed'
-SHORT_TITLE = 'D2L, Executed'
+# Our own book, written to the Dive into Deep Learning curriculum; the title
+# must not pass it off as the published one.
+TITLE = 'Deep Learning, Executed'
+SHORT_TITLE = 'Deep Learning, Executed'
 AUTHOR = 'The authors of this book'
 DEFAULT_REPO = 'OWNER/REPO'
 

@@ -446,8 +446,11 @@ def _section_list(book, chap, written, todo):
 def _front_page(book, front_docs, chapters_docs, appendix_docs, back_docs):
     """The front page: the book's title and the full table of contents."""
     out = [f'# {TITLE}\n',
-           'An executable textbook of deep learning with PyTorch: every section '
-           'is a notebook whose code ran to produce the outputs shown. '
+           'An executable textbook of deep learning with PyTorch, written '
+           'to the curriculum of *Dive into Deep Learning* (Zhang, Lipton, '
+           'Li, Smola), with a `d2l` package compatible with its PyTorch API. '
+           'Every section is a notebook whose code ran to produce the outputs '
+           'shown. '
            'Download any section as a notebook, or open it in Colab, from the '
            'buttons at the top of its page. '
            'Entries in grey are in preparation.\n',
