@@ -68,7 +68,7 @@ def capacity():
     ax.set_yticks([])
     ax.set_xlim(0.05, 1)
     ax.set_ylim(0, 1.2)
-    ax.legend(frameon=False, loc='center left', bbox_to_anchor=(0.02, 0.62))
+    ax.legend(frameon=False, loc='center right', bbox_to_anchor=(1.0, 0.33))
     ax.spines[['top', 'right']].set_visible(False)
     save(fig, 'generalization-capacity.svg')
 
