@@ -84,15 +84,37 @@ def test_val_loader_is_ordered_train_loader_shuffled(data):
     assert not torch.equal(a, b)
 
 
-def test_worker_processes_give_the_same_batches(data):
+def test_worker_processes_give_the_same_batches(data, monkeypatch):
+    monkeypatch.delenv('D2L_QUICK', raising=False)   # workers: full mode only
     data.num_workers = 2
     try:
-        with_workers = [y for _, y in data.val_dataloader()]
+        loader = data.val_dataloader()
+        assert loader.num_workers == min(2, os.cpu_count() or 1)
+        with_workers = [y for _, y in loader]
     finally:
         data.num_workers = 0
     without = [y for _, y in data.val_dataloader()]
     assert all(torch.equal(a, b) for a, b in zip(with_workers, without))
     assert len(with_workers) == len(without) == 32
+
+
+def test_quick_mode_loads_in_the_main_process(data, monkeypatch):
+    monkeypatch.setenv('D2L_QUICK', '1')
+    data.num_workers = 4
+    try:
+        loader = data.train_dataloader()
+    finally:
+        data.num_workers = 0
+    assert loader.num_workers == 0 and not loader.persistent_workers
+
+
+def test_dataset_survives_pickling_for_spawned_workers(data):
+    # spawn (macOS, Windows) sends workers a pickled copy of the dataset
+    import pickle
+    copy = pickle.loads(pickle.dumps(data.val))
+    assert type(copy) is type(data.val)
+    X, y = copy[[0, 1, 2]]
+    assert X.shape == (3, 1, 28, 28) and torch.equal(y, data.val.labels[:3])
 
 
 def test_resize_applies_to_every_image(quick):
