@@ -164,8 +164,10 @@ def test_animator_rejects_bad_input():
 
 # ------------------------------------------------------- image classification
 def test_get_dataloader_workers(monkeypatch):
+    import multiprocessing
     monkeypatch.delenv('D2L_QUICK', raising=False)
-    monkeypatch.setattr(sys, 'platform', 'linux')
+    monkeypatch.setattr(multiprocessing, 'get_start_method',
+                        lambda allow_none=False: 'fork')
     monkeypatch.setattr('os.cpu_count', lambda: 16)
     assert d2l.get_dataloader_workers() == 4
     monkeypatch.setattr('os.cpu_count', lambda: 2)
@@ -174,14 +176,31 @@ def test_get_dataloader_workers(monkeypatch):
     assert d2l.get_dataloader_workers() == 1
 
 
-def test_get_dataloader_workers_is_zero_where_spawning(monkeypatch):
+def test_get_dataloader_workers_is_zero_unless_forking(monkeypatch):
+    import multiprocessing
     monkeypatch.delenv('D2L_QUICK', raising=False)
-    for platform in ('win32', 'darwin'):
-        monkeypatch.setattr(sys, 'platform', platform)
+    for method in ('spawn', 'forkserver'):
+        monkeypatch.setattr(multiprocessing, 'get_start_method',
+                            lambda allow_none=False, m=method: m)
         assert d2l.get_dataloader_workers() == 0
-    monkeypatch.setattr(sys, 'platform', 'linux')
+    # not chosen yet: the platform default (first of the list) decides
+    monkeypatch.setattr(multiprocessing, 'get_start_method',
+                        lambda allow_none=False: None)
+    monkeypatch.setattr(multiprocessing, 'get_all_start_methods',
+                        lambda: ['spawn', 'fork'])
+    assert d2l.get_dataloader_workers() == 0
+    monkeypatch.setattr(multiprocessing, 'get_all_start_methods',
+                        lambda: ['fork', 'spawn'])
+    assert d2l.get_dataloader_workers() >= 1
     monkeypatch.setenv('D2L_QUICK', '1')
     assert d2l.get_dataloader_workers() == 0
+
+
+def test_get_dataloader_workers_leaves_the_start_method_open():
+    import multiprocessing
+    before = multiprocessing.get_start_method(allow_none=True)
+    d2l.get_dataloader_workers()
+    assert multiprocessing.get_start_method(allow_none=True) == before
 
 
 def test_get_fashion_mnist_labels():
