@@ -794,7 +794,9 @@ class FashionMNIST(d2l.DataModule):
         order = (utils.RandomSampler(data) if train
                  else utils.SequentialSampler(data))
         batches = utils.BatchSampler(order, self.batch_size, drop_last=False)
-        workers = min(self.num_workers, os.cpu_count() or 1)
+        cores = (len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity')
+                 else os.cpu_count() or 1)
+        workers = d2l.pick(min(self.num_workers, cores), quick=0)
         # batch_size=None: every item the sampler yields is already a batch
         return utils.DataLoader(data, sampler=batches, batch_size=None,
                                 num_workers=workers,
@@ -891,7 +893,7 @@ class SoftmaxRegression(d2l.Classifier):
 
 
 class MLPScratch(d2l.Classifier):
-    """One-hidden-layer MLP with hand-made parameters (Section 5.2).
+    """One-hidden-layer MLP with hand-made parameters and ReLU.
 
     Defined in Section 5.2 (multilayer-perceptrons/mlp-implementation).
     """
@@ -1344,12 +1346,15 @@ def _as_list(v):
 
 
 def get_dataloader_workers():
-    """DataLoader worker processes: 0 on Windows/macOS or in quick mode,
-    else min(4, number of CPUs).
+    """DataLoader worker processes: min(4, CPUs) where workers are forked,
+    else (spawn, forkserver, quick mode) 0.
 
     Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
     """
-    if sys.platform.startswith(('win', 'darwin')) or d2l.is_quick():
+    import multiprocessing as mp
+    method = (mp.get_start_method(allow_none=True)    # None: not chosen yet
+              or mp.get_all_start_methods()[0])       # the platform default
+    if method != 'fork' or d2l.is_quick():
         return 0
     return min(4, os.cpu_count() or 1)
 
@@ -1378,6 +1383,7 @@ def load_data_fashion_mnist(batch_size, resize=None):
     elif isinstance(resize, int) and not isinstance(resize, bool):
         resize = (resize, resize)
     data = d2l.FashionMNIST(batch_size=batch_size, resize=tuple(resize))
+    data.num_workers = d2l.get_dataloader_workers()
     return data.get_dataloader(True), data.get_dataloader(False)
 
 
