@@ -1078,12 +1078,9 @@ def try_gpu(i=0):
 
     Defined in Section 6.7 (builders-guide/use-gpu).
     """
-    if isinstance(i, bool) or not isinstance(i, int):
-        raise TypeError(f'GPU index must be an int, got {type(i).__name__}')
-    if i < 0:
-        raise ValueError(f'GPU index must be >= 0, got {i}')
+    device = gpu(i)                    # also checks that i is a valid index
     if i < num_gpus():
-        return gpu(i)
+        return device
     if i == 0 and _mps_available():
         return torch.device('mps')
     return cpu()

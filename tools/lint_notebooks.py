@@ -12,7 +12,8 @@ Exit 1 and list each problem as ``path:line: message`` when a section
   two labels that differ only in case;
 * shows an image that does not exist, or cites a key missing from
   chapters/references.bib;
-* has a code line longer than 79 characters (it would overflow the PDF).
+* has a code line longer than 79 characters (it would overflow the PDF), or
+  a control character anywhere (it breaks the LaTeX build).
 """
 import argparse
 import collections
@@ -30,6 +31,7 @@ EQ_LABEL = re.compile(r'\$\$\s*\((eq-[\w-]+)\)')
 FIG = re.compile(r'!\[[^\]]*\]\(([^)\s]+)(?:\s+"(fig-[\w-]+)")?\)')
 TABLE_NAME = re.compile(r'^:name:\s*(tab-[\w-]+)\s*$')
 TARGET = re.compile(r'^\((([\w-]+))\)=\s*$')
+CONTROL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
 
 
 def split_body(text):
@@ -50,6 +52,10 @@ def scan(section):
     in_code, heading, part, summary, exercises = False, None, None, False, 0
     for n, line in enumerate(lines, start):
         where = f'{rel}:{n}'
+        if CONTROL.search(line):
+            problems.append(f'{where}: control character '
+                            f'{CONTROL.search(line).group()!r} (a stray '
+                            'escape such as "\\a" written by a script?)')
         if line.startswith('```'):
             in_code = not in_code or line.strip() != '```'
             continue

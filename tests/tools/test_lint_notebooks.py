@@ -103,3 +103,8 @@ def test_labels_differing_only_in_case(book):
     problems = book(text)
     assert len(problems) == 2
     assert all('only in case' in p for p in problems)
+
+
+def test_control_characters_are_reported(book):
+    [p] = book(GOOD.replace('Some', 'x').replace('a + b', 'a \x07pprox b'))
+    assert "control character '\\x07'" in p
