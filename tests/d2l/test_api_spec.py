@@ -2,7 +2,6 @@
 with the spec's signature (../shared/spec/d2l-api.tsv)."""
 import csv
 import inspect
-import pathlib
 
 import pytest
 

@@ -1,6 +1,5 @@
 """Tests of the utility functions and classes of Appendix B.7."""
 import math
-import sys
 
 import numpy as np
 import pytest

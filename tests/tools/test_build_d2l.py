@@ -37,8 +37,8 @@ def extract(tmp_path, first, second=()):
 
 
 def namespace(text):
-    ns = {'__name__': 'd2l_under_test'}
-    import sys, types
+    import sys
+    import types
     module = types.ModuleType('d2l_under_test')
     sys.modules['d2l_under_test'] = module
     exec(compile(text, 'torch.py', 'exec'), module.__dict__)

@@ -1,6 +1,4 @@
 """Pairing .md -> .ipynb and the execution cache, on a made-up section."""
-import json
-import pathlib
 
 import nbformat
 import pytest
