@@ -695,23 +695,15 @@ def _balanced_subset(labels, per_class, seed=0):
 
 
 _FMNIST_URL = 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/'
-
-
 d2l.DATA_HUB['fashion-mnist-train-images'] = (
     _FMNIST_URL + 'train-images-idx3-ubyte.gz',
     '95978b76b6897f6ca69a25145d01716efb615989')
-
-
 d2l.DATA_HUB['fashion-mnist-train-labels'] = (
     _FMNIST_URL + 'train-labels-idx1-ubyte.gz',
     '09814cfef5a041118ceace42f8dae995319d331a')
-
-
 d2l.DATA_HUB['fashion-mnist-t10k-images'] = (
     _FMNIST_URL + 't10k-images-idx3-ubyte.gz',
     '5edda96c6d8c36ff915115a0e8136d370a021576')
-
-
 d2l.DATA_HUB['fashion-mnist-t10k-labels'] = (
     _FMNIST_URL + 't10k-labels-idx1-ubyte.gz',
     '9caad14e1aff9adac77d3744963212d36af15bee')
@@ -950,8 +942,6 @@ def dropout_layer(X, dropout):
 d2l.DATA_HUB['kaggle_house_train'] = (
     d2l.DATA_URL + 'kaggle_house_pred_train.csv',
     '585e9cc93e70b39160e7921475f9bcd7d31219ce')
-
-
 d2l.DATA_HUB['kaggle_house_test'] = (
     d2l.DATA_URL + 'kaggle_house_pred_test.csv',
     'fa19780a7b011d9b009e8bff8e99922a8ee2eb90')

@@ -253,15 +253,20 @@ def collect(sections):
                         imports.add(_import_line(payload))
                     continue
                 node, lines = payload
-                _add_item(node, lines, section, replace, items, index)
+                _add_item(node, lines, section, replace, items, index,
+                          cell_no)
     return imports, items
 
 
-def _add_item(node, lines, section, replace, items, index):
+def _add_item(node, lines, section, replace, items, index, cell_no=0):
     src = textwrap.dedent(_clean(_segment(lines, node)))
     if not isinstance(node, (ast.FunctionDef, ast.ClassDef,
                              ast.AsyncFunctionDef)):
-        items.append(Item(f'<stmt {len(items)}>', src, section))
+        key = f'<stmt {section.slug}:{cell_no}>'
+        if items and items[-1].key == key:   # consecutive lines of one cell
+            items[-1].source += '\n' + src
+        else:
+            items.append(Item(key, src, section))
         return
     target = _add_to_class_target(node)
     if target:

@@ -210,3 +210,8 @@ def test_committed_module_has_no_undefined_names():
     undefined = [l for l in out.getvalue().splitlines()
                  if 'undefined name' in l]
     assert undefined == []
+
+
+def test_statements_of_one_cell_stay_together(tmp_path):
+    text = extract(tmp_path, ['#@save\nA = 1\nB = 2', '#@save\nC = 3'])
+    assert 'A = 1\nB = 2\n\n\nC = 3' in text
