@@ -58,6 +58,7 @@ from torch.nn import functional as F
 
 from d2l.hub import DATA_HUB, DATA_URL, download, download_extract, extract
 from d2l.quickmode import cap, is_quick, mode, pick
+from d2l import checks
 
 d2l = sys.modules[__name__]
 nn_Module = nn.Module
