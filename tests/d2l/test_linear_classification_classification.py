@@ -64,3 +64,67 @@ def test_validation_step_records_loss_and_accuracy():
     model.validation_step((X, torch.tensor([0, 0, 0, 1])))
     assert model.board.data['val_acc'] == [(1.0, pytest.approx(0.625))]
     assert model.board.data['val_loss'] == [(1.0, 1.0)]
+
+
+class _Batches(d2l.DataModule):
+    """A data module whose validation loader is a fixed list of batches."""
+    def __init__(self, batches):
+        super().__init__()
+        self.batches = batches
+
+    def get_dataloader(self, train):
+        return self.batches
+
+
+def _identity_classifier():
+    model = d2l.Classifier()
+    model.net = nn.Identity()                      # output = the scores
+    return model
+
+
+def test_val_accuracy_counts_examples_not_minibatches():
+    Y_hat = torch.tensor([[0.1, 0.2, 0.7], [0.8, 0.1, 0.1], [0.3, 0.4, 0.3]])
+    Y = torch.tensor([2, 0, 0])
+    data = _Batches([(Y_hat[:2], Y[:2]), (Y_hat[2:], Y[2:])])
+    acc = _identity_classifier().val_accuracy(data)
+    assert isinstance(acc, float) and acc == pytest.approx(2 / 3)
+
+
+def test_val_accuracy_over_leading_axes_and_restores_mode():
+    Y_hat = torch.randn(4, 3, 5)                   # (B, T, q)
+    Y = Y_hat.argmax(-1)                           # all 12 correct
+    model = _identity_classifier()
+    model.train()
+    assert model.val_accuracy(_Batches([(Y_hat, Y)])) == 1.0
+    assert model.training                          # mode restored
+    model.eval()
+    model.val_accuracy(_Batches([(Y_hat, Y)]))
+    assert not model.training
+
+
+def test_val_accuracy_tracks_no_gradients():
+    class Probe(d2l.Classifier):
+        def forward(self, X):
+            self.grad_enabled = torch.is_grad_enabled()
+            return X
+    model = Probe()
+    model.val_accuracy(_Batches([(torch.eye(2), torch.tensor([0, 1]))]))
+    assert model.grad_enabled is False
+
+
+def test_val_accuracy_uses_the_trainers_prepare_batch():
+    seen = []
+
+    class Trainer:
+        def prepare_batch(self, batch):
+            seen.append(len(batch[-1]))
+            return batch
+    model = _identity_classifier()
+    model.trainer = Trainer()
+    model.val_accuracy(_Batches([(torch.eye(3), torch.arange(3))]))
+    assert seen == [3]
+
+
+def test_val_accuracy_rejects_an_empty_validation_set():
+    with pytest.raises(ValueError, match='validation set of data is empty'):
+        _identity_classifier().val_accuracy(_Batches([]))
