@@ -3,6 +3,12 @@
 Usage (as a module): ``from toc import sections; for s in sections(): ...``.
 Run as a script it prints the numbered table of contents and marks the
 sections that have a notebook.
+
+Every chapter may have an introduction, ``chapters/<chapter>/index.md``,
+which toc.yml does not list: `sections` yields it first in its chapter as a
+Section with ``is_intro`` true, the chapter's number and title, and the
+label ``chap-<chapter>`` (sections keep their numbers). Chapter 1, whose
+only listed section is ``index``, is a section, not an introduction.
 """
 import dataclasses
 import pathlib
@@ -24,6 +30,7 @@ class Section:
     chapter_number: str
     chapter_title: str
     root: pathlib.Path = CHAPTERS   # the folder holding toc.yml
+    is_intro: bool = False          # chapters/<chapter>/index.md, not in toc.yml
 
     @property
     def md(self):
@@ -35,7 +42,7 @@ class Section:
 
     @property
     def label(self):
-        return f'sec-{self.slug}'
+        return f'chap-{self.chapter}' if self.is_intro else f'sec-{self.slug}'
 
     @property
     def exists(self):
@@ -44,6 +51,9 @@ class Section:
     def describe(self):
         """'Section 3.2 (linear-regression/oo-design)' style name."""
         where = f'{self.chapter}/{self.slug}'
+        if self.is_intro:
+            word = 'Chapter' if self.number.isdigit() else 'Appendix'
+            return f'{word} {self.number} introduction ({where})'
         return f'Section {self.number} ({where})' if self.number else where
 
 
@@ -60,8 +70,13 @@ def load(path=None):
     return data
 
 
-def sections(path=None, only_existing=False):
-    """Every section in book order (front matter first)."""
+def sections(path=None, only_existing=False, intros=True):
+    """Every section in book order (front matter first).
+
+    With `intros` (the default), each chapter that does not list an
+    ``index`` section starts with its introduction page (``is_intro``),
+    whether or not its index.md exists yet (see `Section.exists`).
+    """
     path = pathlib.Path(path or CHAPTERS / 'toc.yml')
     data, root = load(path), path.resolve().parent
     front = data['front']
@@ -69,6 +84,9 @@ def sections(path=None, only_existing=False):
                    root) for s in front['sections']]
     for ch in data['chapters']:
         num = str(ch['number'])
+        if intros and not any(s['slug'] == 'index' for s in ch['sections']):
+            out.append(Section(ch['slug'], 'index', num, ch['title'], num,
+                               ch['title'], root, is_intro=True))
         for i, s in enumerate(ch['sections'], 1):
             number = num if len(ch['sections']) == 1 and s['slug'] == 'index' \
                 else f'{num}.{i}'
@@ -78,9 +96,14 @@ def sections(path=None, only_existing=False):
 
 
 def find(path):
-    """The Section whose notebook is `path` (.md or .ipynb)."""
+    """The Section whose notebook is `path` (.md or .ipynb).
+
+    The table of contents is the toc.yml two folders up from `path` when
+    there is one (a throwaway book in a test), else the book's own.
+    """
     p = pathlib.Path(path).resolve().with_suffix('.md')
-    for s in sections():
+    toc_yml = p.parent.parent / 'toc.yml'
+    for s in sections(toc_yml if toc_yml.exists() else None):
         if s.md == p:
             return s
     raise ValueError(f'{path} is not a section listed in chapters/toc.yml')
@@ -89,5 +112,7 @@ def find(path):
 if __name__ == '__main__':
     for s in sections():
         mark = 'x' if s.exists else ' '
-        print(f'[{mark}] {s.number or "-":6} {s.chapter}/{s.slug}: {s.title}')
+        kind = ' (introduction)' if s.is_intro else ''
+        print(f'[{mark}] {s.number or "-":6} {s.chapter}/{s.slug}: '
+              f'{s.title}{kind}')
     sys.exit(0)
