@@ -1,9 +1,15 @@
 """The data hub: mirror lookup, SHA-1 checks, atomic writes, safe extraction."""
+import ast
+import gzip
 import io
 import os
 import pathlib
+import re
+import struct
 import tarfile
+import threading
 import zipfile
+import zlib
 
 import pytest
 
@@ -63,13 +69,54 @@ def test_a_mirror_copy_with_the_wrong_hash_is_ignored(cache, tmp_path,
     assert not (cache / 'x.csv').exists()
 
 
-def test_offline_error_names_file_url_and_mirror(cache, monkeypatch):
+@pytest.fixture
+def no_network(monkeypatch):
+    """Record every attempt to reach the network, and make it fail."""
+    import requests
+    calls = []
+
+    def get(url, **kw):
+        calls.append(url)
+        raise requests.ConnectionError('the test forbids the network')
+    monkeypatch.setattr(requests, 'get', get)
+    return calls
+
+
+def test_offline_error_names_file_url_and_mirror(cache, monkeypatch,
+                                                 no_network):
     monkeypatch.setenv('D2L_DATA_MIRROR', '/nonexistent')
+    monkeypatch.setenv('D2L_OFFLINE', '1')
     with pytest.raises(hub.DataError) as err:
         d2l.download('https://example.invalid/data/y.zip', sha1_hash='1' * 40)
     text = str(err.value)
     assert 'y.zip' in text and 'https://example.invalid/data/y.zip' in text
-    assert '/nonexistent' in text
+    assert '/nonexistent' in text and 'D2L_OFFLINE is set' in text
+    assert no_network == []                 # the offline check, not a failure
+
+
+@pytest.mark.parametrize('value', ['1', 'true', 'YES', ' on '])
+def test_offline_values_never_touch_the_network(cache, monkeypatch,
+                                                no_network, value):
+    monkeypatch.setenv('D2L_DATA_MIRROR', '')
+    monkeypatch.setenv('D2L_OFFLINE', value)
+    with pytest.raises(hub.DataError, match='D2L_OFFLINE is set'):
+        d2l.download('https://example.invalid/z.csv', sha1_hash='2' * 40)
+    assert no_network == []
+
+
+def test_offline_corrupt_cache_is_not_called_missing(cache, monkeypatch,
+                                                    no_network):
+    monkeypatch.setenv('D2L_DATA_MIRROR', '')
+    monkeypatch.setenv('D2L_OFFLINE', '1')
+    cache.mkdir(parents=True)
+    (cache / 'w.csv').write_bytes(b'abc')
+    with pytest.raises(hub.DataError) as err:
+        d2l.download('https://example.invalid/w.csv', sha1_hash='3' * 40)
+    text = str(err.value)
+    assert 'w.csv is cached in' in text and 'not cached' not in text
+    assert ('but corrupt (SHA-1 a9993e364706816aba3e25717850c26c9cd0d89d, '
+            f'expected {"3" * 40})') in text
+    assert no_network == []
 
 
 def test_download_rejects_a_non_url():
@@ -79,9 +126,12 @@ def test_download_rejects_a_non_url():
 
 class _Response:
     """A stand-in for requests' streamed response."""
-    def __init__(self, status=200, body=b'', ctype='application/zip'):
+    def __init__(self, status=200, body=b'', ctype='application/zip',
+                 length=None):
         self.status_code, self.reason = status, 'Not Found'
         self.headers = {'Content-Type': ctype}
+        if length is not None:
+            self.headers['Content-Length'] = str(length)
         self._body = body
 
     def __enter__(self):
@@ -103,6 +153,129 @@ def network(monkeypatch, cache):
     served = {}
     monkeypatch.setattr(requests, 'get', lambda url, **kw: served['r'])
     return served
+
+
+def _zip_bytes(members):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, 'w', zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize('value', ['0', 'false', 'no', 'off', ''])
+def test_false_offline_values_mean_online(network, cache, monkeypatch, value):
+    monkeypatch.setenv('D2L_OFFLINE', value)
+    network['r'] = _Response(body=b'abc')
+    path = d2l.download('https://example.invalid/abc.bin',
+                        sha1_hash='a9993e364706816aba3e25717850c26c9cd0d89d')
+    assert pathlib.Path(path).read_bytes() == b'abc'
+
+
+def test_a_truncated_archive_without_length_or_hash_is_not_kept(network,
+                                                                 cache):
+    body = _zip_bytes({'a.txt': os.urandom(4096)})
+    network['r'] = _Response(body=body[:len(body) // 2])   # no Content-Length
+    with pytest.raises(hub.DataError, match='not a complete zip file'):
+        d2l.download('https://example.invalid/cut.zip')
+    assert list(cache.iterdir()) == []
+
+
+def test_a_truncated_gzip_without_hash_is_not_kept(network, cache):
+    body = gzip.compress(os.urandom(4096))
+    network['r'] = _Response(body=body[:-100], ctype='application/gzip')
+    with pytest.raises(hub.DataError, match='not a complete gz file'):
+        d2l.download('https://example.invalid/cut.tar.gz')
+    assert list(cache.iterdir()) == []
+
+
+def test_a_body_shorter_than_its_length_is_not_kept(network, cache):
+    network['r'] = _Response(body=b'a,b\n1,2\n', ctype='text/csv', length=100)
+    with pytest.raises(hub.DataError, match='cut short: 8 of 100 bytes'):
+        d2l.download('https://example.invalid/table.csv')
+    assert list(cache.iterdir()) == []
+
+
+def test_an_html_page_served_as_a_file_is_not_kept(network, cache):
+    network['r'] = _Response(body=b'\n<!DOCTYPE html><html>sign in</html>',
+                             ctype='application/octet-stream')
+    with pytest.raises(hub.DataError, match='HTML page'):
+        d2l.download('https://example.invalid/table.csv')
+    assert list(cache.iterdir()) == []
+
+
+def test_a_download_without_hash_warns_with_its_sha1(network, cache):
+    network['r'] = _Response(body=b'abc', ctype='text/plain')
+    with pytest.warns(UserWarning, match='a9993e364706816aba3e25717850c26c9c'):
+        path = d2l.download('https://example.invalid/abc.txt')
+    assert pathlib.Path(path).read_bytes() == b'abc'
+
+
+def test_a_bad_cached_file_without_hash_is_fetched_again(network, cache):
+    good = _zip_bytes({'a.txt': os.urandom(4096)})
+    cache.mkdir(parents=True)
+    (cache / 'data.zip').write_bytes(good[:len(good) // 2])
+    network['r'] = _Response(body=good)
+    with pytest.warns(UserWarning, match='without a SHA-1'):
+        path = d2l.download('https://example.invalid/data.zip')
+    assert pathlib.Path(path).read_bytes() == good
+
+
+def test_a_bad_cached_file_without_hash_is_reported_offline(cache, monkeypatch,
+                                                            no_network):
+    monkeypatch.setenv('D2L_DATA_MIRROR', '')
+    monkeypatch.setenv('D2L_OFFLINE', '1')
+    cache.mkdir(parents=True)
+    (cache / 'page.zip').write_bytes(b'<html>oops</html>')
+    with pytest.raises(hub.DataError,
+                       match=r'cached in .* but corrupt \(SHA-1 [0-9a-f]{40}: '
+                             'it is an HTML page'):
+        d2l.download('https://example.invalid/page.zip')
+
+
+@pytest.mark.parametrize('entry', [('https://x.invalid/a.zip', None),
+                                   ('https://x.invalid/a.zip', 'abc'),
+                                   ('https://x.invalid/a.zip',),
+                                   'https://x.invalid/a.zip'])
+def test_data_hub_refuses_an_entry_without_a_sha1(entry):
+    with pytest.raises(ValueError, match='40-digit hex SHA-1'):
+        d2l.DATA_HUB['no-hash'] = entry
+    with pytest.raises(ValueError, match='40-digit hex SHA-1'):
+        d2l.DATA_HUB.update({'no-hash': entry})
+    assert 'no-hash' not in d2l.DATA_HUB
+
+
+def test_every_registered_entry_has_a_sha1():
+    assert d2l.DATA_HUB                       # torch.py registers some
+    for name, (url, digest) in d2l.DATA_HUB.items():
+        assert re.fullmatch('[0-9a-f]{40}', digest), name
+
+
+def _hub_registrations(source):
+    """(name, value node) of each `DATA_HUB[name] = value` in `source`."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if (isinstance(target, ast.Subscript)
+                        and 'DATA_HUB' in ast.unparse(target.value)):
+                    yield ast.unparse(target.slice), node.value
+
+
+def test_every_notebook_registration_has_a_sha1():
+    root = pathlib.Path(__file__).resolve().parents[2] / 'chapters'
+    fence = re.compile(r'^```python\n(.*?)^```', re.M | re.S)
+    found = []
+    for md in sorted(root.rglob('*.md')):
+        for cell in fence.findall(md.read_text()):
+            code = '\n'.join(line for line in cell.splitlines()
+                             if not line.lstrip().startswith(('%', '!')))
+            for name, value in _hub_registrations(code):
+                found.append(name)
+                assert (isinstance(value, ast.Tuple) and len(value.elts) == 2
+                        and isinstance(value.elts[1], ast.Constant)
+                        and re.fullmatch('[0-9a-f]{40}', value.elts[1].value)
+                        ), f'{md.name}: DATA_HUB[{name}] has no SHA-1'
+    assert found                              # the scan sees the notebooks
 
 
 def test_network_download_checks_the_hash(network, cache):
@@ -164,7 +337,8 @@ def test_extract_tar_into_a_folder(tmp_path):
                                              _tar_file(t, 'y.txt')))
     out = d2l.extract(arc, tmp_path / 'dest')
     assert pathlib.Path(out) == (tmp_path / 'dest').resolve()
-    assert sorted(os.listdir(out)) == ['x.txt', 'y.txt']
+    assert sorted(n for n in os.listdir(out) if n[0] != '.') == ['x.txt',
+                                                                 'y.txt']
 
 
 @pytest.mark.parametrize('name', ['../evil.txt', 'ok/../../evil.txt',
@@ -244,3 +418,234 @@ def test_download_extract_real_archive(cache, mirror, monkeypatch):
                         '319d85e578af0cdc590547f26231e4e31cdf1e42'))
     folder = pathlib.Path(d2l.download_extract('ptb'))
     assert (folder / 'ptb.train.txt').exists()
+
+
+# --- extracting once, atomically, under a lock ------------------------------
+
+def _leftovers(base):
+    """Staging or trash folders left in `base` (there should be none)."""
+    state = base / '.d2l-extract'
+    return [p.name for p in state.iterdir() if p.name.startswith(
+        ('tmp-', 'old-'))] if state.is_dir() else []
+
+
+def test_a_second_extract_rewrites_nothing(tmp_path):
+    arc = _zip(tmp_path / 'a.zip', {'pkg/a.txt': 'A'})
+    out = pathlib.Path(d2l.extract(arc))
+    os.utime(out / 'a.txt', (0, 0))             # a mark a rewrite would erase
+    assert pathlib.Path(d2l.extract(arc)) == out
+    assert (out / 'a.txt').stat().st_mtime == 0
+
+
+def test_extraction_is_staged_beside_the_target(tmp_path, monkeypatch):
+    arc = _zip(tmp_path / 'a.zip', {'pkg/a.txt': 'A'})
+    real, seen = zipfile.ZipFile.extractall, []
+
+    def extractall(self, path=None, *args, **kw):
+        real(self, path, *args, **kw)
+        seen.append(pathlib.Path(path))
+        assert not (tmp_path / 'pkg').exists()   # nothing visible yet
+    monkeypatch.setattr(zipfile.ZipFile, 'extractall', extractall)
+    d2l.extract(arc)
+    assert tmp_path.resolve() in seen[0].parents  # same file system
+    assert (tmp_path / 'pkg' / 'a.txt').read_text() == 'A'
+    assert _leftovers(tmp_path) == []
+
+
+def test_concurrent_extracts_unpack_once(tmp_path, monkeypatch):
+    arc = _zip(tmp_path / 'a.zip', {'pkg/a.txt': 'A' * 1000})
+    real, calls = zipfile.ZipFile.extractall, []
+
+    def slow_extractall(self, *args, **kw):
+        calls.append(1)
+        threading.Event().wait(0.1)            # widen the race
+        return real(self, *args, **kw)
+    monkeypatch.setattr(zipfile.ZipFile, 'extractall', slow_extractall)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(
+        d2l.extract(arc))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and len(set(results)) == 1 and len(results) == 4
+    assert (tmp_path / 'pkg' / 'a.txt').read_text() == 'A' * 1000
+
+
+def test_a_changed_archive_replaces_what_the_old_one_unpacked(tmp_path):
+    arc = _zip(tmp_path / 'a.zip', {'pkg/a.txt': 'v1', 'pkg/old.txt': 'x'})
+    d2l.extract(arc)
+    arc.unlink()
+    _zip(arc, {'pkg/a.txt': 'v2'})
+    out = pathlib.Path(d2l.extract(arc))
+    assert (out / 'a.txt').read_text() == 'v2'
+    assert not (out / 'old.txt').exists()
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_removed_extraction_is_redone(tmp_path):
+    arc = _zip(tmp_path / 'a.zip', {'pkg/a.txt': 'A'})
+    out = pathlib.Path(d2l.extract(arc))
+    (out / 'a.txt').unlink()
+    out.rmdir()
+    assert (pathlib.Path(d2l.extract(arc)) / 'a.txt').read_text() == 'A'
+
+
+def test_a_lock_or_staging_left_by_a_crash_does_not_block(tmp_path):
+    state = tmp_path / 'dest' / '.d2l-extract'
+    (state / 'tmp-crashed' / 'pkg').mkdir(parents=True)
+    (state / 'lock').write_text('12345')
+    arc = _zip(tmp_path / 'a.zip', {'pkg/a.txt': 'A'})
+    out = pathlib.Path(d2l.extract(arc, tmp_path / 'dest'))
+    assert (out / 'a.txt').read_text() == 'A'
+    assert _leftovers(tmp_path / 'dest') == []
+
+
+def test_extract_waits_for_a_held_lock_then_gives_up(tmp_path, monkeypatch):
+    monkeypatch.setattr(hub, '_LOCK_TIMEOUT_S', 0.2)
+    arc = _zip(tmp_path / 'a.zip', {'pkg/a.txt': 'A'})
+    state = tmp_path / '.d2l-extract'
+    state.mkdir()
+    with hub._locked(state / 'lock'):          # as another process would
+        with pytest.raises(hub.DataError, match='another process'):
+            d2l.extract(arc)
+    assert not (tmp_path / 'pkg').exists()
+    assert (pathlib.Path(d2l.extract(arc)) / 'a.txt').read_text() == 'A'
+
+
+def test_extract_works_where_no_lock_is_offered(tmp_path, monkeypatch):
+    monkeypatch.setattr(hub, '_try_lock', lambda fd: None)
+    arc = _zip(tmp_path / 'a.zip', {'pkg/a.txt': 'A'})
+    assert (pathlib.Path(d2l.extract(arc)) / 'a.txt').read_text() == 'A'
+
+
+def _bad_crc_zip(path):
+    """A zip whose second member fails its CRC check when read."""
+    _zip(path, {'pkg/a.txt': 'first', 'pkg/b.txt': 'second member'})
+    data = bytearray(path.read_bytes())
+    at = data.index(b'second member')
+    data[at] ^= 0xFF
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_corrupt_zip_raises_data_error_and_leaves_nothing(tmp_path):
+    arc = _bad_crc_zip(tmp_path / 'bad.zip')
+    with pytest.raises(hub.DataError, match='corrupt.*BadZipFile'):
+        d2l.extract(arc, tmp_path / 'dest')
+    assert [p.name for p in (tmp_path / 'dest').iterdir()] == ['.d2l-extract']
+    assert _leftovers(tmp_path / 'dest') == []
+
+
+def test_a_truncated_tar_raises_data_error(tmp_path):
+    arc = tmp_path / 'a.tar.gz'
+    with tarfile.open(arc, 'w:gz') as t:
+        _tar_file(t, 'pkg/a.bin', os.urandom(20000))
+    arc.write_bytes(arc.read_bytes()[:8000])
+    with pytest.raises(hub.DataError, match='corrupt'):
+        d2l.extract(arc, tmp_path / 'dest')
+    assert not (tmp_path / 'dest' / 'pkg').exists()
+    assert _leftovers(tmp_path / 'dest') == []
+
+
+def test_a_failed_extract_keeps_the_previous_content(tmp_path):
+    good = _zip(tmp_path / 'a.zip', {'pkg/a.txt': 'good'})
+    d2l.extract(good)
+    good.unlink()
+    _bad_crc_zip(good)
+    with pytest.raises(hub.DataError):
+        d2l.extract(good)
+    assert (tmp_path / 'pkg' / 'a.txt').read_text() == 'good'
+
+
+def test_a_member_named_like_the_state_folder_is_refused(tmp_path):
+    arc = _zip(tmp_path / 'a.zip', {'.d2l-extract/lock': 'x'})
+    with pytest.raises(hub.DataError, match='keeps for itself'):
+        d2l.extract(arc, tmp_path / 'dest')
+
+
+def test_a_tar_member_under_an_archive_link_is_refused(tmp_path):
+    def add(t):                     # a/b -> a (inside), then a/b/c -> ..
+        for name, target in [('a/b', '.'), ('a/b/c', '..')]:
+            link = tarfile.TarInfo(name)
+            link.type, link.linkname = tarfile.SYMTYPE, target
+            t.addfile(link)
+    arc = _tar(tmp_path / 'chain.tar', add)
+    with pytest.raises(hub.DataError, match='refusing'):
+        d2l.extract(arc, tmp_path / 'dest')
+
+
+# --- limits ------------------------------------------------------------------
+
+def _tar_many(path, n, size=1):
+    return _tar(path, lambda t: [_tar_file(t, f'm/{i}', b'x' * size)
+                                 for i in range(n)])
+
+
+@pytest.mark.parametrize('kind', ['zip', 'tar'])
+def test_too_many_members_are_refused(tmp_path, monkeypatch, kind):
+    monkeypatch.setitem(hub.EXTRACT_LIMITS, 'max_members', 100)
+    arc = (_zip(tmp_path / 'm.zip', {f'm/{i}': 'x' for i in range(101)})
+           if kind == 'zip' else _tar_many(tmp_path / 'm.tar', 101))
+    with pytest.raises(hub.DataError, match='more than 100 members'):
+        d2l.extract(arc, tmp_path / 'dest')
+    assert not (tmp_path / 'dest' / 'm').exists()
+
+
+@pytest.mark.parametrize('kind', ['zip', 'tar.gz'])
+def test_too_many_bytes_are_refused(tmp_path, monkeypatch, kind):
+    monkeypatch.setitem(hub.EXTRACT_LIMITS, 'max_bytes', 2**20)
+    zeros = bytes(3 * 2**20)
+    if kind == 'zip':
+        arc = tmp_path / 'b.zip'
+        arc.write_bytes(_zip_bytes({'big/zeros': zeros}))
+    else:
+        arc = tmp_path / 'b.tar.gz'
+        with tarfile.open(arc, 'w:gz') as t:
+            _tar_file(t, 'big/zeros', zeros)
+    with pytest.raises(hub.DataError, match=f'more than {2**20} bytes'):
+        d2l.extract(arc, tmp_path / 'dest')
+    assert not (tmp_path / 'dest' / 'big').exists()
+
+
+def test_an_environment_variable_overrides_a_limit(tmp_path, monkeypatch):
+    monkeypatch.setenv('D2L_EXTRACT_MAX_MEMBERS', '2')
+    arc = _zip(tmp_path / 'm.zip', {'a': '1', 'b': '2', 'c': '3'})
+    with pytest.raises(hub.DataError, match='D2L_EXTRACT_MAX_MEMBERS'):
+        d2l.extract(arc, tmp_path / 'dest')
+
+
+def _deflate_bomb(path, mib):
+    """A valid zip whose one member inflates to `mib` MiB of zeros.
+
+    One deflated MiB, flushed so that it stands alone, is repeated: building
+    it takes milliseconds, where compressing the zeros would take a second.
+    """
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)       # raw deflate, as in zip
+    block = c.compress(bytes(2**20)) + c.flush(zlib.Z_FULL_FLUSH)
+    data = block * mib + c.flush()
+    crc = 0
+    for _ in range(mib):
+        crc = zlib.crc32(bytes(2**20), crc)
+    name, size, day = b'bomb/zeros', mib * 2**20, 33  # 1980-01-01
+    head = (20, 0, 8, 0, day, crc, len(data), size, len(name), 0)
+    local = struct.pack('<4s5H3L2H', b'PK\x03\x04', *head) + name
+    central = struct.pack('<4sH5H3L5H2L', b'PK\x01\x02', 20, *head,
+                          0, 0, 0, 0, 0) + name
+    end = struct.pack('<4s4H2LH', b'PK\x05\x06', 0, 0, 1, 1, len(central),
+                      len(local) + len(data), 0)
+    path.write_bytes(local + data + central + end)
+    return path
+
+
+def test_the_default_limits_refuse_a_bomb_without_inflating_it(tmp_path,
+                                                               monkeypatch):
+    arc = _deflate_bomb(tmp_path / 'bomb.zip', 80)  # 80 MiB from ~80 kB
+    assert arc.stat().st_size < 2**17
+
+    def no_inflating(*args, **kw):
+        raise AssertionError('a member was inflated')
+    monkeypatch.setattr(zipfile.ZipFile, 'open', no_inflating)
+    with pytest.raises(hub.DataError, match='times its size'):
+        d2l.extract(arc, tmp_path / 'dest')
+    assert not (tmp_path / 'dest' / 'bomb').exists()
