@@ -21,6 +21,7 @@ import argparse
 import ast
 import dataclasses
 import difflib
+import functools
 import inspect
 import pathlib
 import re
@@ -101,6 +102,11 @@ class Item:
     section: toc.Section
     replace: bool = False
     methods: dict = dataclasses.field(default_factory=dict)  # add_to_class
+    first: toc.Section = None   # the section that saved the name first
+
+    def __post_init__(self):
+        if self.first is None:
+            self.first = self.section
 
     @property
     def where(self):
@@ -113,9 +119,14 @@ class Item:
 
 def code_cells(section):
     """Source of each code cell of a section's .md notebook, in order."""
+    return list(_code_cells(section.md, section.md.stat().st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=256)
+def _code_cells(path, mtime_ns):
     import jupytext
-    nb = jupytext.read(section.md)
-    return [c.source for c in nb.cells if c.cell_type == 'code']
+    nb = jupytext.read(path)
+    return tuple(c.source for c in nb.cells if c.cell_type == 'code')
 
 
 def _strip_magics(source):
@@ -278,8 +289,10 @@ def _add_item(node, lines, section, replace, items, index, cell_no=0):
                 f'no saved class {target!r} comes before it in book order')
         key = f'{target}.{node.name}'
         _check_unique(key, replace, index, section)
-        method = Item(key, _provenance(_without_add_to_class(src), section),
-                      section, replace)
+        src = _without_add_to_class(src)
+        if section != cls.first:     # stamp only what a later section adds
+            src = _provenance(src, section)
+        method = Item(key, src, section, replace)
         cls.methods[node.name] = method
         index[key] = method
         return
@@ -348,6 +361,86 @@ def render(imports, items):
     text = '\n\n\n'.join(parts) + '\n'
     compile(text, str(OUTPUT), 'exec')
     return text
+
+
+STAMP = re.compile(r'^\s*(""")?Defined in .*$', re.M)
+
+
+def _names(source):
+    """Top-level names a saved item defines, and names its code mentions."""
+    tree = ast.parse(source)
+    defined = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef,
+                             ast.AsyncFunctionDef)):
+            defined.add(node.name)
+        for target in getattr(node, 'targets', [getattr(node, 'target',
+                                                        None)]):
+            if isinstance(target, ast.Name):
+                defined.add(target.id)
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    used |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+             and isinstance(n.value, ast.Name) and n.value.id == 'd2l'}
+    return defined, used
+
+
+def section_keys(sections=None, d2l_dir=None):
+    """The d2l key of each section: {section: 16 hex digits}.
+
+    A section's run can only reach saved code that is defined up to it in
+    book order, or that such code (or the section's own cells) names. So the
+    key hashes the hand-written modules of `d2l_dir` (every .py but
+    torch.py), the fixed header, and the final text of every saved item
+    (a class with all its methods, whichever section added them) that is
+    first defined in this section or an earlier one, closed over the names
+    those items and the section's cells mention. Saving a new name in a
+    later chapter leaves earlier keys alone; changing a body they can reach
+    (a replaced method, a later method folded into an earlier class, a
+    hand-written module) changes them. Provenance stamps are left out, so
+    renumbering sections does not change any key.
+    """
+    import hashlib
+    if sections is None:
+        sections = toc.sections(only_existing=True)
+    if d2l_dir is None:
+        d2l_dir = (sections[0].root.parent if sections else toc.ROOT) / 'd2l'
+    base = hashlib.sha256(HEADER.encode())
+    for path in sorted(pathlib.Path(d2l_dir).glob('*.py')):
+        if path.name != 'torch.py':
+            base.update(path.name.encode() + b'\0' + path.read_bytes())
+    _, items = collect(sections)
+    order = {s: i for i, s in enumerate(sections)}
+    texts, uses, owner = [], [], {}
+    for n, item in enumerate(items):
+        text = STAMP.sub('', _class_source(item) if item.is_class
+                         else item.source)
+        defined, used = _names(text)
+        texts.append(text)
+        uses.append(used)
+        for name in defined:
+            owner.setdefault(name, n)
+    keys = {}
+    for section in sections:
+        todo = [n for n, item in enumerate(items)
+                if order.get(item.first, -1) <= order[section]]
+        todo += [owner[name] for cell in code_cells(section)
+                 for name in _cell_names(cell) if name in owner]
+        reach = set()
+        while todo:
+            n = todo.pop()
+            if n not in reach:
+                reach.add(n)
+                todo += [owner[u] for u in uses[n] if u in owner]
+        h = base.copy()
+        for n in sorted(reach):
+            h.update(texts[n].encode() + b'\0')
+        keys[section] = h.hexdigest()[:16]
+    return keys
+
+
+def _cell_names(source):
+    """The `d2l.name` attributes a code cell mentions."""
+    return set(re.findall(r'\bd2l\.(\w+)', source))
 
 
 def build(sections=None):
