@@ -126,6 +126,21 @@ def sha1(path, chunk=1 << 20):
     return h.hexdigest()
 
 
+_sha1_memo = {}
+
+
+def _file_sha1(path):
+    """SHA-1 of `path`, remembered while the file is not replaced or changed.
+
+    ``download_extract`` would otherwise hash a large archive twice per call.
+    """
+    st = path.stat()
+    key = (str(path.resolve()), st.st_ino, st.st_size, st.st_mtime_ns)
+    if key not in _sha1_memo:
+        _sha1_memo[key] = sha1(path)
+    return _sha1_memo[key]
+
+
 def mirror_folders():
     """The folders of ``$D2L_DATA_MIRROR`` that exist, in order."""
     value = os.environ.get('D2L_DATA_MIRROR', '')
@@ -235,7 +250,7 @@ def _body_problem(path, name):
 
 def _cache_problem(path, name, sha1_hash):
     """Why the cached `path` cannot be used, or None if it can."""
-    got = sha1(path)
+    got = _file_sha1(path)
     if sha1_hash is not None:
         accepted = {sha1_hash, REBUILT_MIRROR_SHA1.get(name)}
         return None if got in accepted else (
@@ -255,7 +270,8 @@ def _save_body(r, url, tmp):
             written += len(block)
     length = r.headers.get('Content-Length')
     encoded = r.headers.get('Content-Encoding', 'identity') != 'identity'
-    if length is not None and not encoded and written != int(length):
+    if (length or '').strip().isdigit() and not encoded and (
+            written != int(length)):
         raise DataError(f'downloading {url} was cut short: {written} of '
                         f'{length} bytes arrived; the file was not kept')
 
@@ -264,7 +280,7 @@ def _verify_download(url, name, tmp, sha1_hash):
     """Check the body in `tmp` against the SHA-1, or as far as possible."""
     got = sha1(tmp)
     if sha1_hash is not None:
-        if got not in {sha1_hash, REBUILT_MIRROR_SHA1.get(name)}:
+        if got != sha1_hash:
             raise DataError(f'{url} downloaded with SHA-1 {got}, expected '
                             f'{sha1_hash}; the file was not kept')
         return
@@ -457,18 +473,6 @@ def _unpack(path, staging):
                         'extracted') from err
 
 
-_sha1_memo = {}
-
-
-def _archive_sha1(path):
-    """SHA-1 of `path`, remembered while its size and mtime do not change."""
-    st = path.stat()
-    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
-    if key not in _sha1_memo:
-        _sha1_memo[key] = sha1(path)
-    return _sha1_memo[key]
-
-
 def _try_lock(fd):
     """Take the kernel's exclusive lock on `fd` without waiting.
 
@@ -596,7 +600,7 @@ def extract(filename, folder=None):
         raise DataError(f'{path} is neither a zip nor a tar archive')
     base = pathlib.Path(folder or path.parent).resolve()
     state = base / _STATE
-    digest = _archive_sha1(path)
+    digest = _file_sha1(path)
     if (tops := _done(state, digest, base)) is not None:
         return _result(base, tops)
     state.mkdir(parents=True, exist_ok=True)

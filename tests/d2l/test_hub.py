@@ -38,6 +38,12 @@ def test_download_takes_the_mirror_copy(cache, mirror):
     assert hub.sha1(path) == sha
 
 
+def test_download_with_folder_none_uses_the_default_cache(cache, mirror):
+    name, sha = HOUSE
+    path = d2l.download(d2l.DATA_URL + name, None, sha)
+    assert pathlib.Path(path) == cache / name
+
+
 def test_download_finds_fashion_mnist_in_its_subfolder(cache, mirror):
     sha = '9caad14e1aff9adac77d3744963212d36af15bee'
     url = 'http://example.invalid/t10k-labels-idx1-ubyte.gz'
@@ -565,14 +571,15 @@ def test_a_member_named_like_the_state_folder_is_refused(tmp_path):
 
 
 def test_a_tar_member_under_an_archive_link_is_refused(tmp_path):
-    def add(t):                     # a/b -> a (inside), then a/b/c -> ..
-        for name, target in [('a/b', '.'), ('a/b/c', '..')]:
+    def add(t):     # a -> . looks harmless; a/b -> .. then leaves the target
+        for name, target in [('a', '.'), ('a/b', '..')]:
             link = tarfile.TarInfo(name)
             link.type, link.linkname = tarfile.SYMTYPE, target
             t.addfile(link)
     arc = _tar(tmp_path / 'chain.tar', add)
-    with pytest.raises(hub.DataError, match='refusing'):
+    with pytest.raises(hub.DataError, match='under a link'):
         d2l.extract(arc, tmp_path / 'dest')
+    assert not (tmp_path / 'dest' / 'a').exists()
 
 
 # --- limits ------------------------------------------------------------------
