@@ -119,13 +119,13 @@ class Item:
 
 def code_cells(section):
     """Source of each code cell of a section's .md notebook, in order."""
-    return list(_code_cells(section.md, section.md.stat().st_mtime_ns))
+    return list(_code_cells(section.md.read_text()))
 
 
 @functools.lru_cache(maxsize=256)
-def _code_cells(path, mtime_ns):
+def _code_cells(text):
     import jupytext
-    nb = jupytext.read(path)
+    nb = jupytext.reads(text, fmt='md')
     return tuple(c.source for c in nb.cells if c.cell_type == 'code')
 
 

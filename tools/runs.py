@@ -85,11 +85,14 @@ def d2l_key(section):
 
 
 def _signature(root):
-    """Sizes and times of every file the d2l keys depend on (cache key)."""
+    """Hash of every file the d2l keys depend on (their cache key)."""
     files = sorted(root.glob('*/*.md')) + sorted(
         (root.parent / 'd2l').glob('*.py')) + [root / 'toc.yml']
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size)
-                 for p in files if p.exists())
+    h = hashlib.sha256()
+    for p in files:
+        if p.exists():
+            h.update(str(p).encode() + b'\0' + p.read_bytes())
+    return h.hexdigest()
 
 
 @functools.lru_cache(maxsize=8)

@@ -1,14 +1,36 @@
-"""The execution cache, on a made-up section."""
+"""Running sections into run records, and the --check gate, on a tiny book."""
+import json
+import os
 
 import nbformat
 import pytest
 
 import execute
-import sync_notebooks
+import runs
+import toc
 
-MD = """# A section
+TOC = """\
+front: {slug: front, title: Front, sections: []}
+chapters:
+  - number: 1
+    slug: one
+    title: One
+    sections:
+      - {slug: first, title: First}
+      - {slug: prose, title: Prose only}
+"""
+
+MD = """# First
 
 Prose.
+
+```python
+from d2l import torch as d2l
+board = d2l.ProgressBoard(display=False)
+for x in range(4):
+    board.draw(x, 10.0 - x, 'loss')
+d2l.is_quick()
+```
 
 ```python
 x = 40 + 2
@@ -18,30 +40,154 @@ x
 
 
 @pytest.fixture
-def section(tmp_path):
-    md = tmp_path / 'sec.md'
-    md.write_text(MD)
-    return md
+def book(tmp_path):
+    root = tmp_path / 'chapters'
+    (root / 'one').mkdir(parents=True)
+    (root / 'toc.yml').write_text(TOC)
+    (root / 'one' / 'first.md').write_text(MD)
+    (root / 'one' / 'prose.md').write_text('# Prose only\n\nWords.\n')
+    return {s.slug: s for s in toc.sections(root / 'toc.yml',
+                                            only_existing=True)}
 
 
-def test_exec_key_ignores_prose_but_not_code():
+@pytest.fixture(scope='module')
+def ran(tmp_path_factory):
+    """One real quick run, started from an environment without D2L_QUICK."""
+    root = tmp_path_factory.mktemp('book') / 'chapters'
+    (root / 'one').mkdir(parents=True)
+    (root / 'toc.yml').write_text(TOC)
+    (root / 'one' / 'first.md').write_text(MD)
+    section = toc.sections(root / 'toc.yml', only_existing=True)[0]
+    saved = os.environ.pop('D2L_QUICK', None)
+    try:
+        execute.run(section, 'quick')
+    finally:
+        if saved is not None:
+            os.environ['D2L_QUICK'] = saved
+    return runs.load(section, 'quick')
+
+
+def test_a_run_writes_a_fresh_record_of_every_cell(ran):
+    assert ran.fresh and ran.mode == 'quick'
+    assert ran.outputs[1] == [{'output_type': 'execute_result',
+                               'data': {'text/plain': '42'}, 'metadata': {},
+                               'execution_count': 2}]
+    assert ran.device.startswith(('CPU', 'CUDA'))
+    assert ran.data['torch'] and ran.data['python'] and ran.seconds > 0
+
+
+def test_the_tool_sets_the_mode_itself(ran):
+    assert ran.outputs[0][0]['data']['text/plain'] == 'True'
+    assert ran.data['kernel_mode'] == 'quick'
+
+
+def test_the_run_records_the_training_curves(ran):
+    assert ran.metrics == {'board1/loss/n': 4, 'board1/loss/last': 7.0,
+                           'board1/loss/mean': 8.5}
+
+
+def test_set_mode_overrides_the_environment():
+    env = {'D2L_QUICK': '1'}
+    execute.set_mode('full', env)
+    assert 'D2L_QUICK' not in env
+    execute.set_mode('quick', env)
+    assert env['D2L_QUICK'] == '1' and env['OMP_NUM_THREADS'] == '1'
+
+
+def fake_record(section, mode='quick', kernel_mode=None):
+    return runs.write(section, mode, [[], []],
+                      {'kernel_mode': kernel_mode or mode, 'seconds': 1.0})
+
+
+def problems(book):
+    return execute.check(list(book.values()))[0]
+
+
+def test_check_passes_fresh_records(book, monkeypatch):
+    monkeypatch.setattr(toc, 'CHAPTERS', book['first'].root)
+    fake_record(book['first'])
+    assert problems(book) == []
+
+
+def test_check_wants_a_quick_record_for_code_only(book, monkeypatch):
+    monkeypatch.setattr(toc, 'CHAPTERS', book['first'].root)
+    [p] = problems(book)
+    assert p == 'one/first: no quick record'
+
+
+def test_check_catches_a_code_edit(book, monkeypatch):
+    monkeypatch.setattr(toc, 'CHAPTERS', book['first'].root)
+    fake_record(book['first'])
+    md = book['first'].md
+    md.write_text(md.read_text().replace('40 + 2', '41 + 1'))
+    [p] = problems(book)
+    assert 'code cells changed' in p
+
+
+def test_check_catches_a_hand_edited_output(book, monkeypatch):
+    monkeypatch.setattr(toc, 'CHAPTERS', book['first'].root)
+    file = fake_record(book['first']).file
+    data = json.loads(file.read_text())
+    data['outputs'][1] = [{'output_type': 'stream', 'name': 'stdout',
+                           'text': 'nicer number\n'}]
+    file.write_text(json.dumps(data))
+    [p] = problems(book)
+    assert 'edited by hand' in p
+
+
+def test_check_catches_a_hand_edited_full_record(book, monkeypatch):
+    monkeypatch.setattr(toc, 'CHAPTERS', book['first'].root)
+    fake_record(book['first'])
+    file = fake_record(book['first'], 'full').file
+    file.write_text(file.read_text().replace('"seconds": 1.0',
+                                             '"seconds": 0.5'))
+    [p] = problems(book)
+    assert p.startswith('one/first.full: edited by hand')
+
+
+@pytest.mark.parametrize('mode, kernel', [('full', 'quick'),
+                                          ('quick', 'full')])
+def test_check_catches_mode_drift(book, monkeypatch, mode, kernel):
+    monkeypatch.setattr(toc, 'CHAPTERS', book['first'].root)
+    fake_record(book['first'])
+    fake_record(book['first'], mode, kernel_mode=kernel)
+    [p] = problems(book)
+    assert 'mode drift' in p
+
+
+def test_check_only_notes_a_stale_full_record(book, monkeypatch):
+    monkeypatch.setattr(toc, 'CHAPTERS', book['first'].root)
+    fake_record(book['first'], 'full')
+    fake_record(book['first'])
+    md = book['first'].md
+    md.write_text(md.read_text().replace('40 + 2', '41 + 1'))
+    fake_record(book['first'])
+    bad, notes = execute.check(list(book.values()))
+    assert bad == [] and 'one/first.full: stale' in notes[0]
+
+
+def test_check_catches_a_record_of_no_section(book, monkeypatch):
+    monkeypatch.setattr(toc, 'CHAPTERS', book['first'].root)
+    fake_record(book['first'])
+    stray = runs.path(book['first'], 'quick').with_name('gone.quick.json')
+    stray.write_text('{}')
+    [p] = problems(book)
+    assert 'gone.quick.json: belongs to no section' in p
+
+
+def test_migration_takes_fresh_ipynb_outputs_only(book, monkeypatch):
+    monkeypatch.setattr(execute, 'legacy_exec_key', lambda nb: 'k')
+    first = book['first']
     nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell('words'),
-        nbformat.v4.new_code_cell('x = 1')])
-    key = execute.exec_key(nb, 'd2l-hash')
-    nb.cells[0].source = 'other words'
-    assert execute.exec_key(nb, 'd2l-hash') == key
-    nb.cells[1].source = 'x = 2'
-    assert execute.exec_key(nb, 'd2l-hash') != key
-    assert execute.exec_key(nb, 'new-d2l') != execute.exec_key(nb, 'd2l-hash')
-
-
-def test_run_stores_outputs_and_key(section, monkeypatch):
-    monkeypatch.setenv('D2L_QUICK', '1')
-    ipynb = section.with_suffix('.ipynb')
-    ipynb.write_text(sync_notebooks.paired(section))
-    execute.run(ipynb, 'h')
-    nb = nbformat.read(ipynb, as_version=4)
-    assert nb.cells[1].outputs[0]['data']['text/plain'] == '42'
-    assert execute.is_fresh(nb, 'h') and not execute.is_fresh(nb, 'other')
-    assert 'execution' not in nb.cells[1].metadata
+        nbformat.v4.new_code_cell(c)
+        for c in execute.build_d2l.code_cells(first)])
+    nb.cells[1].outputs = [nbformat.v4.new_output(
+        'execute_result', {'text/plain': '42'}, execution_count=7)]
+    nb.metadata['d2l'] = {'exec_key': 'old'}
+    nbformat.write(nb, first.ipynb)
+    assert execute.migrate([first]) == []          # made by an older d2l
+    nb.metadata['d2l'] = {'exec_key': 'k'}
+    nbformat.write(nb, first.ipynb)
+    assert execute.migrate([first]) == [first]
+    r = runs.load(first, 'quick')
+    assert r.fresh and r.outputs[1][0]['execution_count'] == 2
