@@ -1,4 +1,5 @@
 """Tests of the saved code of Section 5.6 (dropout_layer)."""
+import numpy as np
 import pytest
 import torch
 
@@ -32,12 +33,43 @@ def test_dropout_layer_shape_and_dtype():
     assert Y.shape == (4, 5, 6) and Y.dtype == torch.float64
 
 
-@pytest.mark.parametrize('p', [-0.1, 1.5])
-def test_dropout_layer_rejects_bad_probability(p):
-    with pytest.raises(ValueError, match=r'in \[0, 1\], got'):
+@pytest.mark.parametrize('p, message', [
+    (-0.1, 'dropout must be a number >= 0, got -0.1'),
+    (1.5, 'dropout must be a number <= 1, got 1.5'),
+    (float('nan'), 'dropout must be a finite number, got nan'),
+])
+def test_dropout_layer_rejects_bad_probability(p, message):
+    with pytest.raises(ValueError, match=message):
         d2l.dropout_layer(torch.ones(3), p)
+
+
+@pytest.mark.parametrize('p', [np.float32(0.5), torch.tensor(0.5), 1 / 2])
+def test_dropout_layer_accepts_any_real_probability(p):
+    torch.manual_seed(0)
+    Y = d2l.dropout_layer(torch.ones(100), p)
+    assert set(Y.unique().tolist()) == {0.0, 2.0}
+
+
+def test_dropout_layer_integer_probabilities_are_exact():
+    X = torch.ones(2, 3)
+    assert torch.equal(d2l.dropout_layer(X, np.int64(0)), X)
+    assert torch.equal(d2l.dropout_layer(X, torch.tensor(1)), 0 * X)
 
 
 def test_dropout_layer_rejects_non_tensor():
     with pytest.raises(TypeError, match='expected a tensor X, got list'):
         d2l.dropout_layer([1.0, 2.0], 0.5)
+
+
+@pytest.mark.parametrize('dtype', [torch.int64, torch.int32, torch.bool])
+def test_dropout_layer_rejects_integer_tensor_clearly(dtype):
+    X = torch.ones(2, 8, dtype=dtype)
+    with pytest.raises(TypeError, match=r'expected a floating-point tensor X,'
+                                        rf' got {dtype}; convert it first'):
+        d2l.dropout_layer(X, 0.5)
+
+
+def test_dropout_layer_rejects_bool_probability():
+    with pytest.raises(TypeError, match='dropout must be a real number, '
+                                        'got bool True'):
+        d2l.dropout_layer(torch.ones(3), True)

@@ -4,6 +4,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 
 from d2l import torch as d2l
 
@@ -65,13 +66,27 @@ def test_loader_before_preprocess_raises(mirror):
         data.get_dataloader(train=True)
 
 
-@pytest.mark.parametrize('kwargs, message', [
-    ({'batch_size': 0}, 'positive int batch_size, got 0'),
-    ({'batch_size': 4, 'train': pd.DataFrame()}, 'both train and val'),
+@pytest.mark.parametrize('kwargs, error, message', [
+    ({'batch_size': 0}, ValueError, 'batch_size must be an integer >= 1, '
+                                    'got 0'),
+    ({'batch_size': 64.0}, TypeError, 'batch_size must be an integer, '
+                                      'got float 64.0'),
+    ({'batch_size': 4, 'train': pd.DataFrame()}, ValueError,
+     'both train and val'),
 ])
-def test_kaggle_house_rejects_bad_arguments(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_kaggle_house_rejects_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
         d2l.KaggleHouse(**kwargs)
+
+
+@pytest.mark.parametrize('batch_size', [np.int64(3), torch.tensor(3)])
+def test_kaggle_house_accepts_any_integer_batch_size(batch_size):
+    frame = pd.DataFrame({'f': [1.0, 2.0, 3.0, 4.0],
+                          'SalePrice': [10, 20, 30, 40]})
+    data = d2l.KaggleHouse(batch_size, frame, frame.iloc[:0])
+    assert type(data.batch_size) is int and data.batch_size == 3
+    X, y = next(iter(data.get_dataloader(train=True)))
+    assert X.shape == (3, 1) and y.shape == (3, 1)
 
 
 def numbered_frame(n):
@@ -95,7 +110,19 @@ def test_k_fold_data_shapes():
     assert X.shape == (2, 1) and y.shape == (2, 1)
 
 
-@pytest.mark.parametrize('k', [1, 11, 2.0])
-def test_k_fold_data_rejects_bad_k(k):
-    with pytest.raises(ValueError, match=r'2 <= k <= 10'):
+@pytest.mark.parametrize('k, error, message', [
+    (1, ValueError, 'k must be an integer >= 2, got 1'),
+    (11, ValueError, 'k must be an integer <= 10, got 11'),
+    (2.0, TypeError, 'k must be an integer, got float 2.0'),
+    (True, TypeError, 'k must be an integer, got bool True'),
+])
+def test_k_fold_data_rejects_bad_k(k, error, message):
+    with pytest.raises(error, match=message):
         d2l.k_fold_data(numbered_frame(10), k)
+
+
+@pytest.mark.parametrize('k', [np.int64(5), np.int32(5), torch.tensor(5)])
+def test_k_fold_data_accepts_any_integer_k(k):
+    folds = d2l.k_fold_data(numbered_frame(10), k)
+    assert [fold.val['f'].tolist() for fold in folds] == [
+        [0, 1], [2, 3], [4, 5], [6, 7], [8, 9]]

@@ -1,4 +1,5 @@
 """Tests of the saved code of Section 5.2 (relu, MLPScratch)."""
+import numpy as np
 import pytest
 import torch
 
@@ -44,8 +45,30 @@ def test_mlp_scratch_initial_scale():
 
 
 def test_mlp_scratch_rejects_bad_sizes():
-    with pytest.raises(ValueError, match='positive int num_hiddens, got 0'):
+    with pytest.raises(ValueError,
+                       match='num_hiddens must be an integer >= 1, got 0'):
         d2l.MLPScratch(784, 10, 0, lr=0.1)
+
+
+@pytest.mark.parametrize('size', [np.int64(6), np.int32(6), torch.tensor(6),
+                                  np.uint8(6)])
+def test_mlp_scratch_accepts_any_integer_type(size):
+    model = d2l.MLPScratch(num_inputs=size, num_outputs=size,
+                           num_hiddens=size, lr=0.1)
+    assert type(model.num_inputs) is int and model.num_hiddens == 6
+    assert model.hparams['num_outputs'] == 6
+    assert model.W1.shape == (6, 6)
+    assert model(torch.zeros(3, 2, 3)).shape == (3, 6)
+
+
+@pytest.mark.parametrize('bad, shown', [(True, 'bool True'),
+                                        (2.0, 'float 2.0'),
+                                        ('8', "str '8'")])
+def test_mlp_scratch_rejects_non_integers(bad, shown):
+    with pytest.raises(TypeError,
+                       match=f'num_inputs must be an integer, got {shown}'):
+        d2l.MLPScratch(num_inputs=bad, num_outputs=10, num_hiddens=8,
+                       lr=0.1)
 
 
 def test_mlp_scratch_rejects_wrong_input_width():
