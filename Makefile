@@ -2,11 +2,13 @@
 PY      ?= .venv/bin/python
 MIRROR  ?= $(abspath ../shared/data)
 NB      ?=
+CH      ?=
 JOBS    ?= 2
+NBVAL   := _build/nbval
 export D2L_DATA_MIRROR ?= $(MIRROR)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup sync d2l execute prepare test unit nbval check lint \
+.PHONY: help setup sync d2l execute record prepare test unit nbval check lint \
         html pdf book-deps book-test bench clean
 
 help:  ## list every target
@@ -25,8 +27,12 @@ d2l:  ## extract the #@save cells into d2l/torch.py
 # cores, and small tensors run faster without thread hand-offs.
 QUICK_ENV = D2L_QUICK=1 OMP_NUM_THREADS=1
 
-execute:  ## run (quick mode) the notebooks whose code or d2l changed; NB=file for one
-	$(QUICK_ENV) $(PY) tools/execute.py --jobs $(JOBS) $(NB)
+execute:  ## quick-run the sections whose quick record is stale; NB=file.md for one
+	$(PY) tools/execute.py --jobs $(JOBS) $(NB)
+
+record:  ## record full (book-mode) runs: NB=path.md or CH=chapter-slug
+	$(if $(NB)$(CH),,$(error make record needs NB=path.md or CH=chapter-slug))
+	$(PY) tools/execute.py --mode full $(if $(CH),--chapter $(CH)) $(NB)
 
 lint:  ## check labels, references, citations, images, titles, exercises
 	$(PY) tools/lint_notebooks.py $(NB)
@@ -36,8 +42,9 @@ prepare: sync d2l lint execute  ## ready a change for review: sync, extract, lin
 unit:  ## unit tests of d2l and tools
 	OMP_NUM_THREADS=1 $(PY) -m pytest -q -n $(JOBS) tests
 
-nbval:  ## re-run every notebook in quick mode and compare marked outputs
-	$(QUICK_ENV) $(PY) -m pytest -q -n $(JOBS) --dist loadfile --nbval-lax --nbval-current-env chapters
+nbval:  ## quick-run every section; compare marked outputs and training metrics with its quick record
+	$(PY) tools/runs.py --nbval $(NBVAL) $(NB)
+	D2L_DATA_DIR=$(abspath _build/data) $(QUICK_ENV) $(PY) -m pytest -q -n $(JOBS) --dist loadfile --nbval-lax --nbval-current-env $(NBVAL)
 
 check:  ## the CI checks: sync, extraction, conventions, outputs fresh, unit tests, nbval
 	$(PY) tools/sync_notebooks.py --check && $(PY) tools/build_d2l.py --check

@@ -13,13 +13,27 @@ Exit 1 and list each problem as ``path:line: message`` when a section
 * shows an image that does not exist, or cites a key missing from
   chapters/references.bib;
 * has a code line longer than 79 characters (it would overflow the PDF), or
-  a control character anywhere (it breaks the LaTeX build).
+  a control character anywhere (it breaks the LaTeX build);
+* has an unescaped ``$`` followed by a digit outside math (a price such as
+  ``$350`` is typeset as math in Jupyter and the site: write ``\\$350``);
+* quotes a result with ``{result}`0.821``` that does not appear in the text
+  outputs of the section's fresh full-mode run record (rounding rule in
+  `quoted_matches`; no fresh full record is a problem too).
+
+A chapter introduction (``chapters/<chapter>/index.md``, ``is_intro``) needs
+the chapter's title but no Summary or Exercises. The Markdown is parsed with
+markdown-it-py, so fences of any length and math blocks are recognised as
+CommonMark does.
 """
 import argparse
 import collections
+import decimal
 import pathlib
 import re
 import sys
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import toc  # noqa: E402
@@ -32,6 +46,13 @@ FIG = re.compile(r'!\[[^\]]*\]\(([^)\s]+)(?:\s+"(fig-[\w-]+)")?\)')
 TABLE_NAME = re.compile(r'^:name:\s*(tab-[\w-]+)\s*$')
 TARGET = re.compile(r'^\((([\w-]+))\)=\s*$')
 CONTROL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
+RESULT = re.compile(r'\{result\}`([^`]+)`')
+DOLLAR = re.compile(r'(?<!\\)\$')
+WORD = re.compile(r'(?<![\\A-Za-z])[A-Za-z]{2,}')
+CODE_SPAN = re.compile(r'(`+)(?!`).*?(?<!`)\1(?!`)', re.S)
+NUMBER = re.compile(r'[-+]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)'
+                    r'(?:[eE][-+]?\d+)?%?')
+MARKDOWN = MarkdownIt('commonmark').use(dollarmath_plugin)
 
 
 def split_body(text):
@@ -43,23 +64,88 @@ def split_body(text):
     return 1, lines
 
 
+def blocks(lines):
+    """(fence lines, code lines, inline tokens) of a body, via markdown-it.
+
+    Line numbers are 0-based indices into `lines`. Fence lines are the
+    opening and closing markers; code lines what lies between them (or an
+    indented code block).
+    """
+    tokens = MARKDOWN.parse('\n'.join(lines))
+    fences, code, inline = set(), set(), []
+    for tok in tokens:
+        if tok.type == 'fence' and tok.map:
+            first, end = tok.map
+            closed = end - 1 > first and lines[end - 1].strip().startswith(
+                tok.markup)
+            fences.update({first, end - 1} if closed else {first})
+            code.update(range(first + 1, end - 1 if closed else end))
+        elif tok.type == 'code_block' and tok.map:
+            code.update(range(*tok.map))
+        elif tok.type == 'inline' and tok.map:
+            inline.append(tok)
+    return fences, code, inline
+
+
+def currency(text):
+    """Offsets of each unescaped `$` + digit in `text` that is not math.
+
+    Such a `$` opens inline math only when a closing `$` follows and the
+    span between them holds no word (two or more letters not after a
+    backslash, outside braces) and does not end in a space; code spans and
+    `$$` are skipped.
+    """
+    text = CODE_SPAN.sub(lambda m: ' ' * len(m.group()), text)
+    text = re.sub(r'(?<!\\)\$\$.*?(?<!\\)\$\$',
+                  lambda m: ' ' * len(m.group()), text, flags=re.S)
+    bad, pos = [], 0
+    while (m := DOLLAR.search(text, pos)):
+        close = DOLLAR.search(text, m.end())
+        if text[m.end():m.end() + 1].isdigit():
+            span = text[m.end():close.start()] if close else None
+            if span is None or _has_word(span) or span.endswith(' '):
+                bad.append(m.start())
+                pos = m.end()
+                continue
+        if close is None:
+            break
+        pos = close.end()
+    return bad
+
+
+def _has_word(span):
+    """Whether a would-be math span holds a plain word (outside braces)."""
+    while True:
+        inner = re.sub(r'\{[^{}]*\}', '', span)
+        if inner == span:
+            return bool(WORD.search(span))
+        span = inner
+
+
 def scan(section):
     """Labels defined, references made and local problems of one section."""
     start, lines = split_body(section.md.read_text())
     rel = (section.md.relative_to(toc.ROOT)
            if toc.ROOT in section.md.parents else section.md)
-    defined, refs, cites, problems = [], [], [], []
-    in_code, heading, part, summary, exercises = False, None, None, False, 0
-    for n, line in enumerate(lines, start):
+    defined, refs, cites, problems, quotes = [], [], [], [], []
+    heading, part, summary, exercises = None, None, False, 0
+    fences, code, inline = blocks(lines)
+    for tok in inline:
+        for offset in currency(tok.content):
+            n = start + tok.map[0] + tok.content.count('\n', 0, offset)
+            problems.append(f'{rel}:{n}: "$" followed by a digit outside '
+                            'math is typeset as math; write a price as '
+                            '"\\$350"')
+    for i, line in enumerate(lines):
+        n = start + i
         where = f'{rel}:{n}'
         if CONTROL.search(line):
             problems.append(f'{where}: control character '
                             f'{CONTROL.search(line).group()!r} (a stray '
                             'escape such as "\\a" written by a script?)')
-        if line.startswith('```'):
-            in_code = not in_code or line.strip() != '```'
+        if i in fences:
             continue
-        if in_code:
+        if i in code:
             if len(line) > MAX_CODE_LINE:
                 problems.append(f'{where}: code line has {len(line)} '
                                 f'characters (at most {MAX_CODE_LINE})')
@@ -87,17 +173,95 @@ def scan(section):
             m = pattern.match(line.strip())
             if m:
                 defined.append((m.group(1), where))
+        quotes += [(m.group(1), where) for m in RESULT.finditer(line)]
         refs += [(m.group(2).strip(), where) for m in REF.finditer(line)]
         cites += [(k.strip(), where) for m in CITE.finditer(line)
                   for k in m.group(1).split(',')]
     if heading is None:
         problems.append(f'{rel}: no "# Title" heading')
-    if section.number and not summary:
+    intro = getattr(section, 'is_intro', False)
+    if section.number and not intro and not summary:
         problems.append(f'{rel}: no "## Summary" section')
-    if section.number and exercises < 3:
+    if section.number and not intro and exercises < 3:
         problems.append(f'{rel}: "## Exercises" needs at least 3 items, '
                         f'found {exercises}')
+    if quotes:
+        problems += result_problems(section, quotes, rel)
     return defined, refs, cites, problems
+
+
+def result_problems(section, quotes, rel):
+    """Quoted results missing from the section's fresh full-mode record."""
+    import runs
+    record = runs.load(section, 'full')
+    make = f'run `make record NB={rel}`'
+    if record is None:
+        return [f'{rel}: quotes {len(quotes)} result(s) but has no full-mode '
+                f'run record; {make}']
+    if not record.fresh:
+        return [f'{rel}: its full-mode run record is not fresh '
+                f'({"; ".join(record.problems())}); {make}']
+    text = output_text(record.outputs)
+    return [f'{where}: quoted result {q!r} appears in no text output of the '
+            f'full-mode run record (see `quoted_matches`)'
+            for q, where in quotes if not quoted_matches(q, text)]
+
+
+def output_text(outputs):
+    """The text a record's outputs show: streams and text/plain, markdown."""
+    parts = []
+    for cell in outputs:
+        for o in cell:
+            parts.append(o.get('text', ''))
+            data = o.get('data', {})
+            parts += [data.get(k, '') for k in ('text/plain', 'text/markdown')]
+    return '\n'.join(p if isinstance(p, str) else ''.join(p) for p in parts)
+
+
+def _decimal(text):
+    """Decimal of a printed number without thousands separators or '%'."""
+    return decimal.Decimal(text.replace(',', '').rstrip('%'))
+
+
+def quoted_matches(quote, text):
+    """Whether the quoted number `quote` is shown in `text`.
+
+    The rule: thousands separators are ignored; a printed number matches
+    when, rounded half up to as many decimals as the quote shows (or, for a
+    quote in scientific notation, to as many significant digits), it equals
+    the quote; a quote ending in '%' also matches a printed fraction times
+    100. So `0.821` matches 0.8213 and 0.82149, `82.1%` matches 0.8213 and
+    82.1%, `61,706` matches 61706. A quote that is not a number must appear
+    verbatim.
+    """
+    q = quote.strip()
+    if not NUMBER.fullmatch(q):
+        return q in text
+    want = _decimal(q)
+    for m in NUMBER.finditer(text):
+        try:
+            shown = _decimal(m.group())
+        except decimal.InvalidOperation:
+            continue
+        candidates = [shown]
+        if q.endswith('%') and not m.group().endswith('%'):
+            candidates.append(shown * 100)
+        if any(_rounded_like(c, q) == want for c in candidates):
+            return True
+    return False
+
+
+def _rounded_like(value, quote):
+    """`value` rounded half up the way `quote` is written."""
+    digits = quote.replace(',', '').rstrip('%')
+    if 'e' in digits.lower():
+        mantissa = digits.lower().split('e')[0].lstrip('+-')
+        places = len(mantissa.replace('.', '').lstrip('0')) or 1
+        return decimal.Context(prec=places,
+                               rounding=decimal.ROUND_HALF_UP).plus(value)
+    places = len(digits.split('.')[1]) if '.' in digits else 0
+    return value.quantize(decimal.Decimal(1).scaleb(-places),
+                          rounding=decimal.ROUND_HALF_UP)
 
 
 def bib_keys(path=None):
@@ -128,6 +292,9 @@ def lint(sections, contents, bib=None):
     problems = []
     folded = collections.Counter(label.lower() for label in labels)
     for s in sections:
+        if s not in scanned:
+            problems.append(f'{s.md}: does not exist')
+            continue
         defined, refs, cites, local = scanned[s]
         problems += local
         for label, where in defined:

@@ -373,6 +373,8 @@ def write_nbval(out, sections):
     """Write each section's nbval notebook under `out`/<chapter>/."""
     import nbformat
     out = pathlib.Path(out)
+    for old in out.glob('*/*.ipynb'):     # sections since removed or not chosen
+        old.unlink()
     written = []
     for section in sections:
         nb = nbval_notebook(section)
