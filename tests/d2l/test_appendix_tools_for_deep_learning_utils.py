@@ -22,7 +22,7 @@ def test_synthetic_data_shapes_and_fit():
 def test_synthetic_data_rejects_bad_input():
     with pytest.raises(ValueError, match='w must be a 1-D tensor'):
         d2l.synthetic_data(torch.ones(2, 1), 0.0, 10)
-    with pytest.raises(ValueError, match='num_examples must be a positive'):
+    with pytest.raises(ValueError, match='num_examples must be an integer >= 1'):
         d2l.synthetic_data(torch.ones(2), 0.0, 0)
 
 
@@ -37,7 +37,7 @@ def test_load_array_batches_in_order_when_not_training():
 def test_load_array_rejects_bad_input():
     with pytest.raises(ValueError, match='same length along axis 0'):
         d2l.load_array((torch.ones(3), torch.ones(4)), 2)
-    with pytest.raises(ValueError, match='batch_size must be a positive'):
+    with pytest.raises(ValueError, match='batch_size must be an integer >= 1'):
         d2l.load_array((torch.ones(3),), 0)
 
 
@@ -76,7 +76,7 @@ def test_sgd_rejects_missing_grad_and_bad_batch():
     w = torch.ones(2, requires_grad=True)
     with pytest.raises(ValueError, match='has no gradient'):
         d2l.sgd([w], 0.1, 1)
-    with pytest.raises(ValueError, match='batch_size must be a positive'):
+    with pytest.raises(ValueError, match='batch_size must be an integer >= 1'):
         d2l.sgd([w], 0.1, 0)
 
 
@@ -106,7 +106,7 @@ def test_accumulator_adds_resets_and_indexes():
 def test_accumulator_rejects_bad_input():
     with pytest.raises(ValueError, match='expected 2 values, got 3'):
         d2l.Accumulator(2).add(1, 2, 3)
-    with pytest.raises(ValueError, match='n must be a positive int'):
+    with pytest.raises(ValueError, match='n must be an integer >= 1'):
         d2l.Accumulator(0)
 
 
@@ -141,15 +141,47 @@ def test_animator_grid_of_axes():
 def test_animator_throttles_redraws(monkeypatch):
     shown = []
     animator = d2l.Animator()
-    monkeypatch.setattr(animator, '_show_line',
-                        lambda final: shown.append(final))
+    monkeypatch.setattr(animator._view, '_show_line',
+                        lambda curves: shown.append(len(curves[0].xs)))
     for i in range(100):
         animator.add(i, i * i)
-    assert len(shown) == 1                      # only the first point
+    assert shown == [1]                         # only the first point
     animator.flush()
-    assert shown == [False, True]
+    assert shown == [1, 100]
     animator.flush()                            # nothing new: no redraw
-    assert len(shown) == 2
+    assert shown == [1, 100]
+
+
+def test_animator_shows_the_end_of_xlim_at_once(monkeypatch):
+    shown = []
+    animator = d2l.Animator(xlim=[0, 3])
+    monkeypatch.setattr(animator._view, '_show_line',
+                        lambda curves: shown.append(curves[0].xs[-1]))
+    for x in range(4):
+        animator.add(x, x)
+    assert shown == [0.0, 3.0]
+
+
+def test_animator_renders_through_the_shared_engine():
+    animator = d2l.Animator(legend=['train', 'test'], fmts=('-', 'm--'))
+    animator.display = False
+    animator.add([1, 2], [0.5, 0.25])
+    svg = animator._view.render()
+    assert '</svg>' in svg and len(animator.axes[0].get_lines()) == 2
+    assert isinstance(animator._view, d2l.liveplot.LiveView)
+    assert isinstance(d2l.ProgressBoard()._view, d2l.liveplot.LiveView)
+
+
+def test_one_xavier_helper_for_linear_conv_and_gru():
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(300, 100), nn.Conv2d(3, 4, 3),
+                        nn.GRU(8, 16))
+    net.apply(d2l._xavier_init)
+    # U(-a, a) with a^2 = 6 / (fan_in + fan_out): variance 2 / (300 + 100)
+    assert net[0].weight.var().item() == pytest.approx(0.005, rel=0.1)
+    w = net[2].weight_hh_l0                       # (3 * 16, 16)
+    assert w.abs().max() <= (6 / (16 + 48)) ** 0.5
+    assert not hasattr(d2l, '_xavier_init_seq2seq')
 
 
 def test_animator_rejects_bad_input():
@@ -239,7 +271,7 @@ def test_load_data_fashion_mnist_passes_resize(monkeypatch):
 
 
 def test_load_data_fashion_mnist_rejects_bad_batch(quick, mirror):
-    with pytest.raises(ValueError, match='positive int batch_size'):
+    with pytest.raises(ValueError, match='batch_size must be an integer >= 1'):
         d2l.load_data_fashion_mnist(0)
 
 
@@ -280,7 +312,7 @@ def test_train_ch6_learns_a_separable_problem(quick, capsys):
 
 
 def test_train_ch6_rejects_bad_epochs():
-    with pytest.raises(ValueError, match='num_epochs must be a positive'):
+    with pytest.raises(ValueError, match='num_epochs must be an integer >= 1'):
         d2l.train_ch6(nn.Linear(2, 2), [], [], 0, 0.1, d2l.cpu())
 
 
@@ -373,7 +405,7 @@ def test_tokenize_nmt_pairs_and_limit():
 def test_truncate_pad():
     assert d2l.truncate_pad([1, 2], 4, 0) == [1, 2, 0, 0]
     assert d2l.truncate_pad([1, 2, 3], 2, 0) == [1, 2]
-    with pytest.raises(ValueError, match='num_steps must be a positive'):
+    with pytest.raises(ValueError, match='num_steps must be an integer >= 1'):
         d2l.truncate_pad([1], 0, 0)
 
 
@@ -388,7 +420,7 @@ def test_build_array_nmt_appends_eos_and_pads():
 
 def test_build_array_nmt_rejects_bad_steps():
     vocab = d2l.Vocab([['x']], reserved_tokens=['<pad>', '<eos>'])
-    with pytest.raises(ValueError, match='num_steps must be a positive'):
+    with pytest.raises(ValueError, match='num_steps must be an integer >= 1'):
         d2l.build_array_nmt([['x']], vocab, 0)
 
 
@@ -403,7 +435,7 @@ def test_load_data_nmt_shapes(mirror):
 
 
 def test_load_data_nmt_rejects_bad_batch(mirror):
-    with pytest.raises(ValueError, match='batch_size must be a positive'):
+    with pytest.raises(ValueError, match='batch_size must be an integer >= 1'):
         d2l.load_data_nmt(0, 6, num_examples=10)
 
 
@@ -497,7 +529,7 @@ def test_train_seq2seq_lowers_loss(capsys):
 
 def test_train_seq2seq_rejects_bad_epochs():
     data_iter, vocab = _toy_nmt_data()
-    with pytest.raises(ValueError, match='num_epochs must be a positive'):
+    with pytest.raises(ValueError, match='num_epochs must be an integer >= 1'):
         d2l.train_seq2seq(_Echo(len(vocab)), data_iter, 0.1, 0, vocab,
                           d2l.cpu())
 
@@ -523,7 +555,7 @@ def test_predict_seq2seq_stops_at_eos_and_records_attention():
 
 def test_predict_seq2seq_rejects_bad_steps():
     vocab = d2l.Vocab([['a']], reserved_tokens=['<pad>', '<bos>', '<eos>'])
-    with pytest.raises(ValueError, match='num_steps must be a positive'):
+    with pytest.raises(ValueError, match='num_steps must be an integer >= 1'):
         d2l.predict_seq2seq(_Echo(len(vocab)), 'a', vocab, vocab, 0,
                             d2l.cpu())
 
@@ -543,7 +575,7 @@ def test_frozen_lake_env_info():
 
 
 def test_frozen_lake_rejects_bad_seed():
-    with pytest.raises(TypeError, match='seed must be an int, got str'):
+    with pytest.raises(TypeError, match='seed must be an integer, got str'):
         d2l.frozen_lake('0')
 
 

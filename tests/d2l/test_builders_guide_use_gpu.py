@@ -16,10 +16,16 @@ def test_cpu_and_gpu_name_devices():
 
 
 def test_gpu_rejects_bad_index():
-    with pytest.raises(ValueError, match='must be >= 0, got -1'):
+    with pytest.raises(ValueError, match='must be an integer >= 0, got -1'):
         d2l.gpu(-1)
-    with pytest.raises(TypeError, match='must be an int, got str'):
+    with pytest.raises(TypeError, match='must be an integer, got str'):
         d2l.gpu('0')
+
+
+def test_gpu_accepts_any_integer_type():
+    import numpy as np
+    assert d2l.gpu(np.int64(2)) == torch.device('cuda', 2)
+    assert d2l.gpu(torch.tensor(1)) == torch.device('cuda', 1)
 
 
 def test_num_gpus_matches_cuda():
@@ -53,9 +59,9 @@ def test_try_all_gpus_is_never_empty():
 
 
 def test_try_gpu_rejects_bad_index():
-    with pytest.raises(ValueError, match='must be >= 0, got -2'):
+    with pytest.raises(ValueError, match='must be an integer >= 0, got -2'):
         d2l.try_gpu(-2)
-    with pytest.raises(TypeError, match='must be an int, got float'):
+    with pytest.raises(TypeError, match='must be an integer, got float'):
         d2l.try_gpu(1.0)
 
 
@@ -78,12 +84,28 @@ def test_trainer_without_gpus_keeps_hyperparameters(monkeypatch):
 
 
 def test_trainer_rejects_bad_arguments():
-    with pytest.raises(ValueError, match='num_gpus must be >= 0, got -1'):
+    with pytest.raises(ValueError, match='num_gpus must be an integer >= 0, '
+                                         'got -1'):
         d2l.Trainer(max_epochs=1, num_gpus=-1)
-    with pytest.raises(TypeError, match='num_gpus must be an int, got float'):
+    with pytest.raises(TypeError, match='num_gpus must be an integer, '
+                                        'got float'):
         d2l.Trainer(max_epochs=1, num_gpus=1.0)
-    with pytest.raises(ValueError, match='max_epochs must be a positive'):
+    with pytest.raises(ValueError, match='max_epochs must be an integer >= 1'):
         d2l.Trainer(max_epochs=0)
+    with pytest.raises(TypeError, match='gradient_clip_val must be a real '
+                                        'number, got str'):
+        d2l.Trainer(max_epochs=1, gradient_clip_val='1')
+    with pytest.raises(ValueError, match='gradient_clip_val must be a number '
+                                         '>= 0, got -0.5'):
+        d2l.Trainer(max_epochs=1, gradient_clip_val=-0.5)
+
+
+def test_trainer_accepts_numpy_and_torch_integers():
+    import numpy as np
+    trainer = d2l.Trainer(max_epochs=np.int64(3), num_gpus=torch.tensor(0),
+                          gradient_clip_val=np.float32(1.0))
+    assert (trainer.max_epochs, trainer.num_gpus) == (3, 0)
+    assert type(trainer.max_epochs) is int and trainer.gpus == []
 
 
 def test_prepare_batch_is_identity_on_cpu():

@@ -78,3 +78,33 @@ def test_get_w_b_before_first_forward():
     model = d2l.LinearRegression(lr=0.1)
     with pytest.raises(RuntimeError, match='no weights yet'):
         model.get_w_b()
+
+
+def test_a_loaded_checkpoint_survives_the_first_forward():
+    model = d2l.LinearRegression(lr=0.1)
+    model.load_state_dict({'net.weight': torch.full((1, 2), 5.0),
+                           'net.bias': torch.tensor([7.0])})
+    y_hat = model(torch.ones(3, 2))                  # 5 + 5 + 7
+    assert torch.equal(y_hat, torch.full((3, 1), 17.0))
+    w, b = model.get_w_b()
+    assert torch.equal(w, torch.full((1, 2), 5.0)) and b.item() == 7.0
+    assert len(model.net._forward_pre_hooks) == 0
+
+
+def test_a_checkpoint_of_a_trained_model_round_trips():
+    torch.manual_seed(0)
+    trained = d2l.LinearRegression(lr=0.1)
+    trained(torch.randn(4, 3))
+    with torch.no_grad():
+        trained.net.weight.fill_(2.0)
+    fresh = d2l.LinearRegression(lr=0.1)
+    fresh.load_state_dict(trained.state_dict())
+    X = torch.randn(5, 3)
+    assert torch.equal(fresh(X), trained(X))
+
+
+def test_learning_rate_of_any_real_type():
+    import numpy as np
+    assert d2l.LinearRegression(lr=np.float64(0.1)).lr == 0.1
+    with pytest.raises(TypeError, match='lr must be a real number'):
+        d2l.LinearRegression(lr=None)

@@ -92,3 +92,59 @@ def test_fit_epoch_clips_gradients(model, full):
     step = torch.cat([(s - p.detach()).flatten()
                       for s, p in zip(start, model.parameters())])
     assert step.norm().item() == pytest.approx(0.1, rel=1e-4)
+
+
+class BookSGD(d2l.HyperParameters):
+    """An optimizer written the quick way: no torch.no_grad() of its own."""
+    def __init__(self, params, lr):
+        self.save_hyperparameters()
+
+    def step(self):
+        for param in self.params:
+            param -= self.lr * param.grad
+
+    def zero_grad(self):
+        for param in self.params:
+            if param.grad is not None:
+                param.grad.zero_()
+
+
+def test_fit_epoch_steps_a_hand_written_optimizer_without_no_grad(full):
+    torch.manual_seed(0)
+    model = d2l.LinearRegressionScratch(2, lr=0.03)
+    model.board.display = False
+    model.configure_optimizers = lambda: BookSGD([model.w, model.b], 0.03)
+    data = d2l.SyntheticRegressionData(w=torch.tensor([2, -3.4]), b=4.2)
+    d2l.Trainer(max_epochs=3, gradient_clip_val=100).fit(model, data)
+    assert torch.allclose(model.w.detach().flatten(),
+                          torch.tensor([2, -3.4]), atol=0.4)
+
+
+def test_fit_epoch_stops_on_a_nan_loss_naming_epoch_and_batch(full):
+    model = d2l.LinearRegressionScratch(2, lr=0.03)
+    model.board.display = False
+    data = d2l.SyntheticRegressionData(w=torch.tensor([2, -3.4]), b=4.2,
+                                       num_train=64, num_val=32)
+    data.y[40] = float('nan')               # in the second minibatch
+    data.get_dataloader = lambda train: data.get_tensorloader(
+        (data.X, data.y), False, slice(0, 64) if train else slice(64, None))
+    with pytest.raises(FloatingPointError,
+                       match='loss is nan in epoch 1, minibatch 2: lower lr'):
+        d2l.Trainer(max_epochs=2).fit(model, data)
+    assert model.trainer.train_batch_idx == 1   # no step on the bad batch
+
+
+def test_sgd_refuses_a_single_tensor():
+    w = torch.zeros(3, 1, requires_grad=True)
+    with pytest.raises(TypeError, match='params must be a list of tensors'):
+        d2l.SGD(w, lr=0.1)
+    with pytest.raises(TypeError, match='lr must be a real number, got str'):
+        d2l.SGD([w], lr='0.1')
+
+
+def test_scratch_model_accepts_any_integer_width():
+    import numpy as np
+    model = d2l.LinearRegressionScratch(np.int64(3), lr=np.float32(0.1))
+    assert model.w.shape == (3, 1) and model.num_inputs == 3
+    with pytest.raises(TypeError, match='num_inputs must be an integer'):
+        d2l.LinearRegressionScratch(2.5, lr=0.1)

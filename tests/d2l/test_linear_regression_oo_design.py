@@ -103,17 +103,36 @@ def test_board_shapes_one_list_per_label():
 
 
 def test_board_rejects_a_zero_window():
-    with pytest.raises(ValueError, match='every_n must be a positive int'):
+    with pytest.raises(ValueError, match='every_n must be an integer >= 1'):
         d2l.ProgressBoard(display=False).draw(0, 0, 'y', every_n=0)
+
+
+def test_board_records_named_points():
+    board = d2l.ProgressBoard(display=False)
+    board.draw(1, torch.tensor(4.0), 'val_loss')
+    point = board.data['val_loss'][-1]
+    assert isinstance(point, d2l.Point) and point == (1.0, 4.0)
+    assert (point.x, point.y) == (1.0, 4.0)
+    assert type(point.y) is float
 
 
 def test_board_prints_one_progress_line_in_a_terminal(capsys):
     board = d2l.ProgressBoard(xlabel='epoch', xlim=[0, 3])
     for x in range(4):
-        board.draw(x, 0.5, 'loss')             # too fast: throttled
+        board.draw(x, 0.5, 'loss')   # shown: first point, then x at xlim end
     board.flush()
     out = capsys.readouterr().out
-    assert out == '\repoch 3/3  loss 0.5\n'
+    assert out == '\repoch 0/3  loss 0.5\repoch 3/3  loss 0.5\n'
+
+
+def test_board_shows_the_first_point_without_flush(capsys):
+    board = d2l.ProgressBoard(xlabel='x')
+    board.draw(0.0, 1.0, 'sin')
+    assert capsys.readouterr().out == '\rx 0  sin 1'
+    board.draw(0.1, 2.0, 'sin')      # within 0.5 s: waits for a flush
+    assert capsys.readouterr().out == ''
+    d2l.liveplot.flush_all()         # what the end of a cell triggers
+    assert capsys.readouterr().out == '\rx 0.1  sin 2\n'
 
 
 def test_board_is_silent_when_display_is_off(capsys):
@@ -133,8 +152,12 @@ def test_module_abstract_methods_raise():
 
 
 def test_module_rejects_zero_points_per_epoch():
-    with pytest.raises(ValueError, match='plot_train_per_epoch must be'):
+    with pytest.raises(ValueError, match='plot_train_per_epoch must be an '
+                                         'integer >= 1, got 0'):
         d2l.Module(plot_train_per_epoch=0)
+    import numpy as np
+    assert d2l.Module(plot_valid_per_epoch=np.int32(2)).plot_valid_per_epoch \
+        == 2
 
 
 def test_module_plot_needs_a_trainer():
@@ -149,8 +172,29 @@ def test_datamodule_loaders_are_abstract():
 
 def test_trainer_rejects_bad_epochs():
     # (the CPU-only check of num_gpus is replaced in Section 6.7)
-    with pytest.raises(ValueError, match='max_epochs must be a positive'):
+    with pytest.raises(ValueError, match='max_epochs must be an integer >= 1'):
         d2l.Trainer(max_epochs=0)
+    with pytest.raises(TypeError, match='max_epochs must be an integer, got '
+                                        'float'):
+        d2l.Trainer(max_epochs=2.5)
+    with pytest.raises(ValueError, match='gradient_clip_val must be a number '
+                                         '>= 0'):
+        d2l.Trainer(max_epochs=1, gradient_clip_val=-1)
+
+
+def test_trainer_accepts_any_integer_type():
+    import numpy as np
+    for n in (np.int64(3), torch.tensor(3), np.uint8(3)):
+        trainer = d2l.Trainer(max_epochs=n)
+        assert trainer.max_epochs == 3 and type(trainer.max_epochs) is int
+
+
+def test_fit_names_swapped_arguments(full):
+    trainer = d2l.Trainer(max_epochs=1)
+    with pytest.raises(TypeError, match='model must be Module, got Pairs'):
+        trainer.fit(Pairs(), Tiny())
+    with pytest.raises(TypeError, match='data must be DataModule, got list'):
+        trainer.fit(Tiny(), [])
 
 
 def test_trainer_fit_counts_and_records(full):
@@ -178,16 +222,12 @@ def test_trainer_caps_in_quick_mode(quick, monkeypatch):
     assert model.board.xlim == [0, 2]
 
 
-def test_in_kernel_is_false_under_pytest():
-    assert d2l._in_kernel() is False
-
-
 def test_board_renders_svg_with_one_line_per_curve():
     board = d2l.ProgressBoard(xlabel='epoch', display=False)
     for x in range(3):
         board.draw(x, x, 'train_loss')
         board.draw(x, 2 * x, 'val_loss')
-    svg = board._render()
+    svg = board._view.render()
     assert svg.lstrip().startswith('<?xml') and '</svg>' in svg
     assert len(board.axes.get_lines()) == 2
     assert [t.get_text() for t in board.axes.get_legend().get_texts()] == [
@@ -198,6 +238,6 @@ def test_board_accepts_integer_like_windows():
     import numpy as np
     board = d2l.ProgressBoard(display=False)
     board.draw(0, 1.0, 'y', every_n=np.int64(1))
-    with pytest.raises(ValueError, match='every_n must be a positive int, '
-                                         'got 1.5'):
+    with pytest.raises(TypeError, match='every_n must be an integer, '
+                                        'got float 1.5'):
         board.draw(0, 1.0, 'y', every_n=1.5)

@@ -68,3 +68,30 @@ def test_get_tensorloader_rejects_unequal_rows():
 def test_rejects_a_matrix_of_weights():
     with pytest.raises(ValueError, match='w must be a vector'):
         d2l.SyntheticRegressionData(w=torch.ones(2, 1), b=0.0)
+
+
+def test_sizes_of_any_integer_type():
+    import numpy as np
+    data = d2l.SyntheticRegressionData(w=[1.0], b=0, num_train=np.int64(10),
+                                       num_val=torch.tensor(5),
+                                       batch_size=np.int32(4))
+    assert data.X.shape == (15, 1) and len(data.train_dataloader()) == 3
+    assert type(data.num_train) is int
+
+
+def test_rejects_bad_sizes():
+    with pytest.raises(TypeError, match='num_train must be an integer, got '
+                                        'float'):
+        d2l.SyntheticRegressionData(w=[1.0], b=0, num_train=10.0)
+    with pytest.raises(ValueError, match='batch_size must be an integer >= 1'):
+        d2l.SyntheticRegressionData(w=[1.0], b=0, batch_size=0)
+
+
+def test_get_tensorloader_takes_numpy_arrays():
+    import numpy as np
+    module = d2l.DataModule()
+    module.batch_size = 2
+    X, y = np.arange(10.0).reshape(5, 2), np.arange(5)
+    batches = list(module.get_tensorloader((X, y), False, slice(1, 4)))
+    assert [tuple(b[0].shape) for b in batches] == [(2, 2), (1, 2)]
+    assert torch.equal(batches[0][1], torch.tensor([1, 2]))
