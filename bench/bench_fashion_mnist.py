@@ -3,12 +3,15 @@
 Usage:
     python bench/bench_fashion_mnist.py [--ref-python PATH] [--repeats N]
                                         [--batch-size B] [--resize H W]
+                                        [--workers W]
 
 Measures, on the CPU and in full mode (all 60,000 training images), the
 examples per second of one complete pass over ``train_dataloader()``, each
-pass in a fresh process; passes alternate between the two packages so that
-machine load affects both alike, and the median is reported. The time to
-build the data module (decode, optional resize) is reported too.
+pass in a fresh process; passes alternate between the variants so that
+machine load affects all alike, and the median is reported. The time to
+build the data module (decode, optional resize) is reported too. Variants:
+ours with its default (no worker processes), ours with ``--workers``
+worker processes (start-up included), and d2l 1.0.3 with its default (4).
 
 The reference interpreter holds ``d2l==1.0.3`` (default /tmp/d2lref/bin/python
 or $D2L_REF_PYTHON; see bench/run.py for how to make it). It reads the data
@@ -37,6 +40,8 @@ from d2l import torch as d2l
 torch.manual_seed(0)
 t = time.perf_counter()
 data = d2l.FashionMNIST(batch_size={batch_size}, resize={resize})
+if {workers} is not None:
+    data.num_workers = {workers}
 t_build = time.perf_counter() - t
 t = time.perf_counter()
 n = 0
@@ -74,11 +79,17 @@ def main(argv=None):
     parser.add_argument('--repeats', type=int, default=3)
     parser.add_argument('--batch-size', type=int, default=256)
     parser.add_argument('--resize', type=int, nargs=2, default=(28, 28))
+    parser.add_argument('--workers', type=int, default=2,
+                        help='worker processes of the second variant of ours')
     args = parser.parse_args(argv)
     mirror = pathlib.Path(os.environ.get(
         'D2L_DATA_MIRROR', HERE.parent.parent / 'shared' / 'data'))
-    code = PASS.format(batch_size=args.batch_size,
-                       resize=tuple(args.resize))
+    ours_workers = f'ours, {args.workers} workers'
+    codes = {name: PASS.format(batch_size=args.batch_size,
+                               resize=tuple(args.resize), workers=workers)
+             for name, workers in [('ours', None),
+                                   (ours_workers, args.workers),
+                                   ('d2l 1.0.3', None)]}
     has_ref = pathlib.Path(args.ref_python).exists()
     if not has_ref:
         print(f'bench: no reference interpreter at {args.ref_python}; '
@@ -93,18 +104,20 @@ def main(argv=None):
         env.pop('D2L_QUICK', None)
         if has_ref:
             prepare_reference_root(mirror, tmp / 'data')
-        runs = {'ours': [], 'd2l 1.0.3': []}
-        pythons = {'ours': OURS, 'd2l 1.0.3': args.ref_python}
-        names = list(runs) if has_ref else ['ours']
+        pythons = {'ours': OURS, ours_workers: OURS,
+                   'd2l 1.0.3': args.ref_python}
+        names = list(pythons) if has_ref else ['ours', ours_workers]
+        runs = {name: [] for name in names}
         versions = {name: subprocess.run(
             [pythons[name], '-c', 'import d2l; print(d2l.__version__)'],
             capture_output=True, text=True, env=env, cwd=work,
             check=True).stdout.strip() for name in names}
         for name in names:                  # warm-up: caches, extraction
-            measure(pythons[name], code, env, work)
+            measure(pythons[name], codes[name], env, work)
         for _ in range(args.repeats):
             for name in names:
-                runs[name].append(measure(pythons[name], code, env, work))
+                runs[name].append(measure(pythons[name], codes[name], env,
+                                          work))
     print(f'Fashion-MNIST training pass, batch size {args.batch_size}, '
           f'resize {tuple(args.resize)}, CPU, median of {args.repeats}')
     result = {}
@@ -112,10 +125,11 @@ def main(argv=None):
         build, seconds, rate = (statistics.median(r[i] for r in runs[name])
                                 for i in range(3))
         result[name] = rate
-        print(f'  {name:10s} {rate:9.0f} examples/s  (pass {seconds:.2f} s, '
+        print(f'  {name:16s} {rate:9.0f} examples/s  (pass {seconds:.2f} s, '
               f'build {build:.2f} s; d2l {versions[name]})')
     if has_ref:
-        print(f'  speed-up   {result["ours"] / result["d2l 1.0.3"]:.1f}x')
+        print(f'  {"speed-up":16s} {result["ours"] / result["d2l 1.0.3"]:.1f}x'
+              ' (ours against d2l 1.0.3)')
     return 0
 
 

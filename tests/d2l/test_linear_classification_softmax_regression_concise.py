@@ -65,6 +65,25 @@ def test_softmax_regression_rejects_wrong_input_width():
         model(torch.zeros(1, 1, 3, 3))
 
 
-def test_softmax_regression_rejects_bad_num_outputs():
-    with pytest.raises(ValueError, match='positive int num_outputs, got 0'):
-        d2l.SoftmaxRegression(num_outputs=0, lr=0.1)
+def test_softmax_regression_accepts_any_integral_num_outputs():
+    import numpy as np
+    for n in (np.int64(3), torch.tensor(3)):
+        model = d2l.SoftmaxRegression(num_outputs=n, lr=np.float32(0.5))
+        assert model.num_outputs == 3 and type(model.num_outputs) is int
+        assert model(torch.zeros(2, 4)).shape == (2, 3)
+        assert model.configure_optimizers().param_groups[0]['lr'] == 0.5
+
+
+@pytest.mark.parametrize('kwargs, error, message', [
+    (dict(num_outputs=0, lr=0.1), ValueError,
+     'num_outputs must be an integer >= 1, got 0'),
+    (dict(num_outputs=2.0, lr=0.1), TypeError,
+     'num_outputs must be an integer'),
+    (dict(num_outputs=True, lr=0.1), TypeError,
+     'num_outputs must be an integer'),
+    (dict(num_outputs=2, lr=-0.1), ValueError, 'lr must be a number >= 0'),
+    (dict(num_outputs=2, lr='0.1'), TypeError, 'lr must be a real number'),
+])
+def test_softmax_regression_rejects_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        d2l.SoftmaxRegression(**kwargs)
