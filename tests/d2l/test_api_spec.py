@@ -1,9 +1,17 @@
 """Every d2l name of the API spec that a written section introduces exists,
-with the spec's signature (../shared/spec/d2l-api.tsv)."""
+with the spec's signature (../shared/spec/d2l-api.tsv).
+
+Rows of kind `alias` (section `appendix-tools-for-deep-learning/utils#aliases`)
+name the framework-neutral aliases: `torch.f` means `d2l.name is torch.f`;
+`x.method(...)` means `d2l.name(x, *args)` equals `x.method(*args)`.
+"""
 import csv
 import inspect
+import re
 
+import numpy as np
 import pytest
+import torch
 
 import toc
 from d2l import torch as d2l
@@ -17,10 +25,18 @@ def _rows():
     with open(SPEC, newline='') as f:
         rows = list(csv.reader(f, delimiter='\t'))[1:]
     written = {f'{s.chapter}/{s.slug}' for s in toc.sections(only_existing=True)}
-    return [r for r in rows if len(r) == 4 and r[3] in written]
+    return [r for r in rows if len(r) == 4 and r[3].split('#')[0] in written]
 
 
 ROWS = _rows()
+ALIASES = [r for r in ROWS if r[1] == 'alias']
+ROWS = [r for r in ROWS if r[1] != 'alias']
+
+# arguments after the tensor for each method alias (x is a 2 x 3 matrix)
+ALIAS_ARGS = {'reshape': ((3, 2),), 'to': (torch.float64,),
+              'astype': (torch.int64,), 'expand_dims': (0,),
+              'swapaxes': (0, 1), 'repeat': ((2, 1),), 'reduce_sum': (1,),
+              'reduce_mean': (0,), 'argmax': (1,)}
 
 
 def _lookup(name):
@@ -57,3 +73,42 @@ def test_name_exists_with_the_spec_signature(name, kind, signature, section):
         got = _normalise(str(inspect.signature(obj)))
         want = _normalise(signature)
         assert got == want, f'{name}{got} differs from the spec {want}'
+
+
+def test_aliases_are_in_the_spec():
+    assert len(ALIASES) >= 40, 'the alias rows of the spec are missing'
+
+
+@pytest.mark.parametrize('name,kind,signature,section', ALIASES,
+                         ids=[r[0] for r in ALIASES])
+def test_alias_means_what_the_spec_says(name, kind, signature, section):
+    alias = _lookup(name)
+    if signature.startswith('torch.'):
+        assert alias is getattr(torch, signature.removeprefix('torch.'))
+        return
+    chain = re.match(r'x\.(.*)\(\.\.\.\)', signature).group(1)
+    x = torch.arange(6.0).reshape(2, 3)
+    args = ALIAS_ARGS.get(name, ())
+    got, want = alias(x, *args), eval(f'x.{chain}(*args)')
+    if isinstance(want, torch.Tensor):
+        assert torch.equal(got, want) and got.dtype == want.dtype
+    else:
+        assert np.array_equal(got, want) and type(got) is type(want)
+
+
+def test_numpy_alias_takes_any_tensor():
+    x = torch.ones(2, 2, requires_grad=True)
+    assert np.array_equal(d2l.numpy(x * 3), np.full((2, 2), 3.0))
+    if torch.cuda.is_available():
+        assert np.array_equal(d2l.numpy(x.cuda()), np.ones((2, 2)))
+
+
+def test_saved_code_never_calls_a_shadowed_builtin():
+    """`d2l.abs = torch.abs` shadows the builtin inside d2l/torch.py."""
+    import ast
+    import builtins
+    tree = ast.parse(inspect.getsource(d2l))
+    shadowed = {r[0] for r in ALIASES} & set(dir(builtins))
+    calls = [n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call)
+             and isinstance(n.func, ast.Name) and n.func.id in shadowed]
+    assert shadowed == {'abs'} and calls == []
