@@ -24,7 +24,7 @@ chapters:
 def book(tmp_path, first, second=''):
     """Write a two-section book whose code cells are the given strings."""
     (tmp_path / 'toc.yml').write_text(TOC)
-    (tmp_path / 'one').mkdir()
+    (tmp_path / 'one').mkdir(exist_ok=True)
     for slug, cells in (('first', first), ('second', second)):
         body = '\n'.join(f'```python\n{textwrap.dedent(c).strip()}\n```\n'
                          for c in cells)
@@ -215,3 +215,63 @@ def test_committed_module_has_no_undefined_names():
 def test_statements_of_one_cell_stay_together(tmp_path):
     text = extract(tmp_path, ['#@save\nA = 1\nB = 2', '#@save\nC = 3'])
     assert 'A = 1\nB = 2\n\n\nC = 3' in text
+
+
+def test_methods_added_in_the_class_section_are_not_stamped(tmp_path):
+    text = extract(tmp_path, ['''
+        class A:  #@save
+            """An A."""
+            def one(self):
+                """One."""
+                return 1
+        ''', '''
+        @d2l.add_to_class(A)  #@save
+        def two(self):
+            """Two."""
+            return 2
+        '''])
+    m = namespace(text)
+    assert 'Defined in Section 1.1' in m.A.__doc__
+    assert m.A.one.__doc__ == 'One.' and m.A.two.__doc__ == 'Two.'
+    assert text.count('Defined in') == 1
+
+
+def test_a_method_a_later_section_adds_or_replaces_is_stamped(tmp_path):
+    text = extract(tmp_path, ['class A:  #@save\n    def one(self):\n'
+                              '        return 1'],
+                   ['@d2l.add_to_class(A)  #@save\ndef two(self):\n'
+                    '    return 2',
+                    '@d2l.add_to_class(A)  #@save replace\ndef one(self):\n'
+                    '    return 11'])
+    m = namespace(text)
+    assert m.A.two.__doc__ == 'Defined in Section 1.2 (one/second).'
+    assert m.A.one.__doc__ == 'Defined in Section 1.2 (one/second).'
+
+
+def keys(tmp_path, first, second):
+    sections = book(tmp_path, first, second)
+    return [build_d2l.section_keys(sections, tmp_path / 'd2l')[s]
+            for s in sections]
+
+
+def test_a_later_saved_name_leaves_the_earlier_key_alone(tmp_path):
+    base = ['def f():  #@save\n    return 1']
+    one = keys(tmp_path, base, ['x = 1'])
+    two = keys(tmp_path, base, ['def g():  #@save\n    return 2'])
+    assert one[0] == two[0] and one[1] != two[1]
+
+
+def test_a_body_an_earlier_section_reaches_changes_its_key(tmp_path):
+    """f (1.1) calls d2l.g, saved in 1.2: g's body is part of 1.1's key."""
+    base = ['def f():  #@save\n    return d2l.g()']
+    one = keys(tmp_path, base, ['def g():  #@save\n    return 2'])
+    two = keys(tmp_path, base, ['def g():  #@save\n    return 3'])
+    assert one[0] != two[0]
+
+
+def test_renumbering_does_not_change_keys(tmp_path):
+    one = keys(tmp_path, ['def f():  #@save\n    return 1'], ['x = 1'])
+    (tmp_path / 'toc.yml').write_text(TOC.replace('number: 1', 'number: 2'))
+    sections = toc.sections(tmp_path / 'toc.yml', only_existing=True)
+    again = build_d2l.section_keys(sections, tmp_path / 'd2l')
+    assert [again[s] for s in sections] == one
