@@ -12,14 +12,19 @@ Options: --chapters DIR reads another chapters/ folder (tests use throwaway
 ones), --out DIR builds there instead of _build, --strict turns Sphinx
 warnings into errors.
 
-Pages show the outputs committed in each chapters/*/<section>.ipynb; with
---execute (``make html EXECUTE=full`` or ``EXECUTE=quick``) the notebooks
-are run first (cached by their code, per mode). The source tree
+Pages show each section's .md with the outputs of its best fresh run record
+(chapters/<ch>/runs/: full mode, else quick mode with a note saying so);
+with --execute (``make html EXECUTE=full`` or ``EXECUTE=quick``) the
+notebooks are run instead (cached by their code, per mode). The source tree
 (``_build/src``) is rewritten only where a file changes, and Sphinx then
 re-reads only those pages, so an incremental build redoes changed pages.
-A notebook that cannot be read or whose outputs look stale is reported as a
-warning and never stops the build. The "Open in Colab" links point at the
-repository named by D2L_BOOK_REPO (``owner/name``; default ``OWNER/REPO``).
+A source that cannot be read or has no fresh record is reported as a
+warning and never stops the build.
+
+The site serves reader notebooks (tools/book/reader.py) under
+``notebooks/``: one per page, a zip per chapter and ``book.zip``. The "Open
+in Colab" links appear only when pyproject.toml names the repository
+(``[project.urls] Repository``, see tools/book/config.py).
 """
 import argparse
 import logging
@@ -41,12 +46,12 @@ def src_dir(out, chapter=None, pdf=False):
     return out / '-'.join(['src'] + (['pdf'] if pdf else []) + ([chapter] if chapter else []))
 
 
-def stage(chapters, out, chapter=None, with_api=True, pdf=False):
+def stage(chapters, out, chapter=None, with_api=True, pdf=False, execute='off'):
     """Write the Sphinx source tree; returns (srcdir, Stager)."""
     from book import stage as st, api
     book = st.Book(chapters, only_chapter=chapter)
     src = src_dir(out, chapter, pdf)
-    stager = st.Stager(src, book, pdf=pdf)
+    stager = st.Stager(src, book, pdf=pdf, execute=execute)
     labels = book.labels()
     page = api.page(labels, out / 'api-cache') if with_api else None
     stager.run(api_page=page)
@@ -86,10 +91,13 @@ def cmd_html(opts):
         os.environ.setdefault('D2L_DATA_DIR', str(opts.chapters / 'data'))
     try:
         need_mathjax()
-        src, stager = stage(opts.chapters, opts.out, opts.chapter)
+        src, stager = stage(opts.chapters, opts.out, opts.chapter,
+                            execute=opts.execute)
         name = f'html-{opts.chapter}' if opts.chapter else 'html'
         rc = sphinx('html', src, opts.out / name, opts.out / f'doctrees-{name}',
                     opts.strict)
+        if rc == 0:
+            downloads(opts.chapters, src, opts.out / name)
     finally:
         for key, value in saved.items():
             if value is None:
@@ -100,6 +108,51 @@ def cmd_html(opts):
     print(f'html: {opts.out / name}/index.html ({len(stager.changed)} staged '
           f'file(s) changed, {dt:.1f} s)')
     return rc
+
+
+def downloads(chapters, src, site):
+    """Write the reader notebooks of the site's pages, per-chapter zips and
+    book.zip under `site`/notebooks (a file is rewritten only if it changes)."""
+    import json
+    import toc
+    from book import reader
+    meta = json.loads((src / '_book.json').read_text())
+    builder = reader.Builder(chapters)
+    by_rel = {f'{s.chapter}/{s.slug}.ipynb': s
+              for s in toc.sections(pathlib.Path(chapters) / 'toc.yml')}
+    out = site / 'notebooks'
+    files = {}
+    for doc, rel in sorted(meta['notebooks'].items()):
+        inner = rel.split('/', 1)[1]
+        text, problems = builder.text(by_rel[inner])
+        for p in problems:
+            print(f'WARNING: {inner}: {p}', file=sys.stderr)
+        files[inner] = text.encode()
+        _put(out / inner, files[inner])
+    for chapter, zipname in sorted(meta.get('zips', {}).items()):
+        _put(out / zipname, _zip({k: v for k, v in files.items()
+                                  if k.startswith(chapter + '/')}))
+    if files:
+        _put(out / 'book.zip', _zip(files))
+
+
+def _zip(files):
+    import io
+    import zipfile
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, 'w', zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(files):      # fixed dates: same bytes every build
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, files[name])
+    return buffer.getvalue()
+
+
+def _put(path, data):
+    if path.exists() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 def cmd_pdf(opts):

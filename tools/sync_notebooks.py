@@ -1,20 +1,25 @@
-"""Write each section's jupytext .md (the source) into its paired .ipynb.
+"""Write each section's reader notebook, chapters/<ch>/<section>.ipynb.
 
 Usage:
     python tools/sync_notebooks.py [FILE.md ...]   # all sections by default
-    python tools/sync_notebooks.py --check         # exit 1 if a pair differs
+    python tools/sync_notebooks.py --check         # exit 1 if one differs
 
-The .md is always the source of truth: cell inputs and notebook metadata come
-from it, outputs (and execution counts) are kept from the existing .ipynb
-where the cell source is unchanged. A missing jupytext header is added.
+The .md is the source; the committed .ipynb beside it is generated from it
+and from the outputs of the section's best fresh run record (full mode if
+there is one, else quick mode, with a badge cell saying so): references,
+equation numbers and citations resolved to text, figures embedded, no
+jupytext pairing (see tools/book/reader.py). Editing the .ipynb in Jupyter
+therefore never changes a source; edit the .md and run this again.
+
+A .md written without the jupytext header gets it (not in --check mode).
+Problems (an unknown label, a missing image or citation key) are listed and
+make the exit status 1; the notebook is still written.
 """
 import argparse
 import pathlib
 import sys
 
 import jupytext
-import nbformat
-from jupytext.combine import combine_inputs_with_outputs
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import toc  # noqa: E402
@@ -22,24 +27,6 @@ import toc  # noqa: E402
 FORMAT = {'extension': '.md', 'format_name': 'markdown'}
 KERNELSPEC = {'display_name': 'Python 3', 'language': 'python',
               'name': 'python3'}
-
-
-def paired(md_path):
-    """The .ipynb notebook the .md should produce (outputs kept)."""
-    source = jupytext.read(md_path, fmt='md')
-    source.metadata['jupytext'] = {'formats': 'ipynb,md',
-                                   'text_representation': FORMAT}
-    source.metadata.setdefault('kernelspec', KERNELSPEC)
-    ipynb = pathlib.Path(md_path).with_suffix('.ipynb')
-    if ipynb.exists():
-        old = nbformat.read(ipynb, as_version=4)
-        nb = combine_inputs_with_outputs(source, old, fmt='md')
-        if 'd2l' in old.metadata:    # the execution cache key of execute.py
-            nb.metadata['d2l'] = old.metadata['d2l']
-    else:
-        nb = source
-    nb.metadata.pop('language_info', None)
-    return jupytext.writes(nb, fmt='ipynb')
 
 
 def header_fixed(md_path):
@@ -55,37 +42,47 @@ def header_fixed(md_path):
     return True
 
 
-def targets(files):
+def targets(files, chapters):
     if files:
-        return [toc.find(f).md for f in files]
-    return [s.md for s in toc.sections(only_existing=True)]
+        return [toc.find(f) for f in files]
+    return toc.sections(chapters / 'toc.yml', only_existing=True)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('files', nargs='*', help='section .md files')
     parser.add_argument('--check', action='store_true',
-                        help='write nothing; exit 1 if any pair is out of sync')
+                        help='write nothing; exit 1 if a notebook differs')
+    parser.add_argument('--chapters', type=pathlib.Path, default=toc.CHAPTERS,
+                        help='the chapters/ folder (tests use throwaway ones)')
     args = parser.parse_args(argv)
-    stale = []
-    for md in targets(args.files):
-        if not args.check and header_fixed(md):
-            print(f'sync: added the jupytext header to {md.name}')
-        text = paired(md)
-        ipynb = md.with_suffix('.ipynb')
-        if ipynb.exists() and ipynb.read_text() == text:
+    from book import reader
+    sections = targets(args.files, args.chapters)
+    if not args.check:
+        for s in sections:
+            if header_fixed(s.md):
+                print(f'sync: added the jupytext header to {s.md.name}')
+    builder = reader.Builder(args.chapters)
+    stale, problems = [], []
+    for s in sections:
+        text, found = builder.text(s)
+        rel = (s.ipynb.relative_to(toc.ROOT) if s.ipynb.is_relative_to(toc.ROOT)
+               else s.ipynb)
+        problems += [f'{rel.with_suffix(".md")}: {p}' for p in found]
+        if s.ipynb.exists() and s.ipynb.read_text() == text:
             continue
-        rel = ipynb.relative_to(toc.ROOT)
         if args.check:
             stale.append(rel)
         else:
-            ipynb.write_text(text)
+            s.ipynb.write_text(text)
             print(f'sync: wrote {rel}')
+    for p in problems:
+        print(f'sync: {p}', file=sys.stderr)
     if stale:
-        print('sync: these notebooks differ from their .md source; run '
-              '`make sync`:\n  ' + '\n  '.join(map(str, stale)), file=sys.stderr)
-        return 1
-    return 0
+        print('sync: these reader notebooks differ from a fresh build (their '
+              '.md or run record changed); run `make sync`:\n  '
+              + '\n  '.join(map(str, stale)), file=sys.stderr)
+    return 1 if stale or problems else 0
 
 
 if __name__ == '__main__':

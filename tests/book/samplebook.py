@@ -1,9 +1,12 @@
-"""A throwaway chapters/ folder for the book-build tests.
+"""A throwaway book (chapters/ plus pyproject.toml) for the book-build tests.
 
 It has what the real book has, in miniature: front matter, a chapter whose
-page is its own notebook, a chapter with a section not written yet (so
-numbers have a gap), an unwritten chapter, an appendix, a figure, labelled
-equations, a table, a citation, and code cells with text and image outputs.
+page is its own notebook, a chapter with an introduction page and a section
+not written yet (so numbers have a gap), an unwritten chapter, an appendix,
+figures, labelled and unlabelled equations, a table, citations, a quoted
+result, a dollar amount, the repository token, and code cells whose outputs
+come from run records: a full record for one section, a quick one for
+another (which readers must see flagged), none for a third.
 """
 import base64
 import pathlib
@@ -49,12 +52,27 @@ chapters:
 BIB = """\
 @book{Doe.Roe.2020,
   author = {Doe, Jane and Roe, Richard},
-  title = {A Small Book},
+  title = {A Small Book on $1/n$ Things},
   publisher = {Nobody},
   year = {2020}
 }
+
+@article{Smith.Jones.Lee.2019,
+  author = {Smith, Alice and Jones, Bob and Lee, Carol},
+  title = {Three Authors},
+  journal = {Journal of Tests},
+  year = {2019}
+}
 """
 
+REPOSITORY = 'https://github.com/someone/sample-book'
+PYPROJECT = f"""\
+[project]
+name = "sample-book"
+
+[project.urls]
+Repository = "{REPOSITORY}"
+"""
 
 
 def _png(size=8):
@@ -82,44 +100,71 @@ def _nb(cells):
     nb = nbformat.v4.new_notebook()
     nb.metadata['kernelspec'] = {'display_name': 'Python 3',
                                  'language': 'python', 'name': 'python3'}
-    for kind, src, *outputs in cells:
+    for kind, src in cells:
         if kind == 'md':
             nb.cells.append(nbformat.v4.new_markdown_cell(textwrap.dedent(src).strip()))
         else:
-            cell = nbformat.v4.new_code_cell(src, execution_count=1)
-            cell.outputs = outputs[0] if outputs else []
-            nb.cells.append(cell)
+            nb.cells.append(nbformat.v4.new_code_cell(src))
     return nb
 
 
-def _write(chapters, chapter, slug, nb):
+def _write(chapters, chapter, slug, cells):
     folder = chapters / chapter
     folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, folder / f'{slug}.ipynb')
+    nb = _nb(cells)
+    nb.metadata['jupytext'] = {'formats': 'ipynb,md', 'text_representation': {
+        'extension': '.md', 'format_name': 'markdown'}}
     jupytext.write(nb, folder / f'{slug}.md', fmt='md')
 
 
-def make_book(root):
-    """Write the sample chapters/ under `root`; return its path."""
-    chapters = pathlib.Path(root) / 'chapters'
+def record(chapters, chapter, slug, mode, outputs):
+    """Write a run record (tools/runs.py) of one sample section."""
+    import runs
+    import toc
+    section = next(s for s in toc.sections(chapters / 'toc.yml')
+                   if (s.chapter, s.slug) == (chapter, slug))
+    return runs.write(section, mode, outputs, {
+        'device': 'CPU, 2 cores, x86_64', 'torch': '2.0', 'python': '3.11',
+        'seconds': 1.0, 'kernel_mode': mode})
+
+
+def make_book(root, repository=REPOSITORY, site=None, records=True):
+    """Write the sample book under `root`; return its chapters/ path."""
+    root = pathlib.Path(root)
+    chapters = root / 'chapters'
     chapters.mkdir(parents=True)
+    urls = ''.join(f'{k} = "{v}"\n' for k, v in
+                   (('Repository', repository), ('Documentation', site)) if v)
+    (root / 'pyproject.toml').write_text(
+        '[project]\nname = "sample-book"\n' + (f'\n[project.urls]\n{urls}' if urls else ''))
     (chapters / 'toc.yml').write_text(TOC)
     (chapters / 'references.bib').write_text(BIB)
-    stream = nbformat.v4.new_output('stream', name='stdout', text='hello, book\n')
-    error = nbformat.v4.new_output('error', ename='ZeroDivisionError',
-                                   evalue='division by zero',
-                                   traceback=['ZeroDivisionError: division by zero'])
-    image = nbformat.v4.new_output('display_data', data={
-        'image/png': PNG, 'text/plain': '<Figure size 80x80>'})
 
-    _write(chapters, 'front', 'preface', _nb([
-        ('md', '# Preface\n\nThis sample book is read by tests; see {numref}`sec-notation`.')]))
-    _write(chapters, 'front', 'notation', _nb([
-        ('md', '# Notation\n\nA vector is $\\mathbf{x}$.')]))
-    _write(chapters, 'intro', 'index', _nb([
+    _write(chapters, 'front', 'preface', [
+        ('md', '''
+         # Preface
+
+         This sample book is read by tests; see {numref}`sec-notation`.
+         Get it with `git clone {{ repository }}` from {{ repository }}.
+
+         ```shell
+         git clone {{ repository }} book
+         ```
+         ''')])
+    _write(chapters, 'front', 'notation', [
+        ('md', '# Notation\n\nA vector is $\\mathbf{x}$.')])
+    _write(chapters, 'intro', 'index', [
         ('md', '# Introduction\n\nThe basics are in {numref}`chap-basics`; '
-               'the appendix is {numref}`chap-appendix-math`.')]))
-    _write(chapters, 'basics', 'tensors', _nb([
+               'the appendix is {numref}`chap-appendix-math`.\n\n'
+               'A plumber charges \\$350 for three hours and \\$250 for two.')])
+    _write(chapters, 'basics', 'index', [
+        ('md', '''
+         # Basics
+
+         This chapter starts with tensors ({numref}`sec-tensors`) and ends
+         with plots ({numref}`sec-plots`), which draw what the tensors hold.
+         ''')])
+    _write(chapters, 'basics', 'tensors', [
         ('md', '''
          # Tensors
 
@@ -128,7 +173,10 @@ def make_book(root):
          $$y = x^2$$ (eq-tensors-square)
 
          and {eq}`eq-tensors-square` is used in {numref}`sec-plots`.
-         Plots wait for {numref}`sec-later`, as argued by {cite:t}`Doe.Roe.2020`.
+         Plots wait for {numref}`sec-later`, as argued by {cite:t}`Doe.Roe.2020`
+         and others {cite:p}`Doe.Roe.2020,Smith.Jones.Lee.2019`.
+         The run prints {result}`hello, book`.
+         Inline code keeps its roles: `` {numref}`sec-tensors` ``.
 
          :::{table} Two numbers.
          :name: tab-tensors-two
@@ -140,13 +188,13 @@ def make_book(root):
          {numref}`tab-tensors-two` has two numbers.
          '''),
         ('code', IMPORTS),
-        ('code', '# NBVAL_CHECK_OUTPUT\nprint("hello, book")', [stream]),
-    ]))
+        ('code', '# NBVAL_CHECK_OUTPUT\nprint("hello, book")'),
+    ])
     img = chapters / 'basics' / 'img'
     img.mkdir(parents=True, exist_ok=True)
     (img / 'box.svg').write_text(SVG)
     (img / 'make_box.py').write_text('# the script that drew box.svg\n')
-    _write(chapters, 'basics', 'plots', _nb([
+    _write(chapters, 'basics', 'plots', [
         ('md', '''
          # Plots
 
@@ -156,14 +204,31 @@ def make_book(root):
 
          ## A Subsection
 
+         An unlabelled equation is not numbered:
+
+         $$w = 3z$$
+
+         and a labelled one is:
+
          $$z = 2y$$ (eq-plots-double)
+
+         ![Another box, for {eq}`eq-plots-double`.](img/box.svg "fig-plots-again")
          '''),
         ('code', IMPORTS),
-        ('code', 'print("a plot")', [image]),
-        ('code', '1 / 0', [error]),          # a committed error must not stop the build
-    ]))
-    _write(chapters, 'appendix-math', 'algebra', _nb([
+        ('code', 'print("a plot")'),
+        ('code', '1 / 0'),          # a recorded error must not stop the build
+    ])
+    _write(chapters, 'appendix-math', 'algebra', [
         ('md', '# Algebra\n\n$$a + b = b + a$$ (eq-algebra-comm)\n\n'
                'See {eq}`eq-algebra-comm` and {numref}`sec-tensors`.'),
-    ]))
+    ])
+    if records:
+        stream = nbformat.v4.new_output('stream', name='stdout', text='hello, book\n')
+        error = nbformat.v4.new_output(
+            'error', ename='ZeroDivisionError', evalue='division by zero',
+            traceback=['ZeroDivisionError: division by zero'])
+        image = nbformat.v4.new_output('display_data', data={
+            'image/png': PNG, 'text/plain': '<Figure size 80x80>'})
+        record(chapters, 'basics', 'tensors', 'full', [[], [stream]])
+        record(chapters, 'basics', 'plots', 'quick', [[], [image], [error]])
     return chapters

@@ -44,8 +44,12 @@ def test_sections_and_chapters_get_their_labels(book):
     assert '(sec-tensors)=\n# Tensors' in first
     intro = source(src / 'intro' / 'index.ipynb')[0][1]
     assert '(chap-intro)=\n(sec-index)=\n# Introduction' in intro
-    page = (src / 'basics' / 'index.md').read_text()
-    assert '(chap-basics)=\n# Basics' in page
+    cells = source(src / 'basics' / 'index.ipynb')     # the introduction page
+    assert '(chap-basics)=\n# Basics' in cells[0][1]
+    assert 'This chapter starts with tensors' in cells[0][1]
+    assert cells[-1][1].startswith('```{toctree}')      # then the sections
+    appendix = (src / 'appendix-math' / 'index.md').read_text()   # no intro
+    assert '(chap-appendix-math)=\n# Mathematics' in appendix
 
 
 def test_numbers_follow_toc_yml_with_gaps_and_letters(book):
@@ -64,7 +68,7 @@ def test_latex_counters_match_toc_yml(book):
     run_stage(chapters, src)
     plots = source(src / 'basics' / 'plots.ipynb')[0][1]
     assert '\\setcounter{section}{2}' in plots
-    basics = (src / 'basics' / 'index.md').read_text()
+    basics = source(src / 'basics' / 'index.ipynb')[0][1]
     assert '\\setcounter{chapter}{1}' in basics
     appendix = (src / 'appendix-math' / 'index.md').read_text()
     assert '\\appendix\\setcounter{chapter}{0}' in appendix
@@ -116,41 +120,56 @@ def test_restaging_writes_nothing_and_prunes_removed_sections(book):
     run_stage(chapters, src)
     again, _ = run_stage(chapters, src)
     assert again.changed == []
-    (chapters / 'basics' / 'plots.ipynb').unlink()
     (chapters / 'basics' / 'plots.md').unlink()
     third, _ = run_stage(chapters, src)
     assert not (src / 'basics' / 'plots.ipynb').exists()
     assert 'basics/plots.ipynb' in third.changed
 
 
-def test_unreadable_notebook_falls_back_to_the_md_with_a_warning(book):
+def test_pages_show_recorded_outputs_and_flag_quick_ones(book):
     chapters, src = book
-    (chapters / 'basics' / 'tensors.ipynb').write_text('{ not json')
     stager, _ = run_stage(chapters, src)
-    assert any('unreadable notebook' in w for w in stager.warnings)
-    cells = source(src / 'basics' / 'tensors.ipynb')
-    assert ('code', 'print("hello, book")') in cells
+    tensors = json.loads((src / 'basics' / 'tensors.ipynb').read_text())
+    code = [c for c in tensors['cells'] if c['cell_type'] == 'code']
+    assert ''.join(code[1]['outputs'][0]['text']) == 'hello, book\n'   # full record
+    assert not any('d2l-quick' in ''.join(c['source']) for c in tensors['cells'])
+    plots = source(src / 'basics' / 'plots.ipynb')
+    assert plots[1][0] == 'markdown' and ':class: note d2l-quick' in plots[1][1]
+    assert 'CPU, 2 cores, x86_64' in plots[1][1]
+    assert not any('tensors.md' in w or 'plots.md' in w for w in stager.warnings)
 
 
-def test_section_without_notebook_is_built_from_the_md(book):
-    chapters, src = book
-    (chapters / 'basics' / 'tensors.ipynb').unlink()
-    stager, _ = run_stage(chapters, src)
-    assert any('tensors.ipynb: missing' in w for w in stager.warnings)
-    cells = source(src / 'basics' / 'tensors.ipynb')
-    assert ('code', 'print("hello, book")') in cells
-
-
-def test_stale_outputs_warn_but_build(book):
+def test_a_stale_record_shows_no_outputs_with_a_warning(book):
     chapters, src = book
     md = chapters / 'basics' / 'tensors.md'
     md.write_text(md.read_text().replace('print("hello, book")', 'print("changed")'))
     stager, _ = run_stage(chapters, src)
-    assert any('outputs may be stale' in w for w in stager.warnings)
-    assert (src / 'basics' / 'tensors.ipynb').exists()
-    again, _ = run_stage(chapters, src)              # from the staging cache
+    assert any('tensors.md: no fresh run record' in w for w in stager.warnings)
+    nb = json.loads((src / 'basics' / 'tensors.ipynb').read_text())
+    code = [c for c in nb['cells'] if c['cell_type'] == 'code']
+    assert code[1]['source'] == 'print("changed")' and not code[1]['outputs']
+    assert 'No run of this section' in nb['cells'][1]['source']
+    again, _ = run_stage(chapters, src)
     assert again.changed == []
-    assert any('outputs may be stale' in w for w in again.warnings)
+
+
+def test_unreadable_run_records_warn_but_build(book, monkeypatch):
+    chapters, src = book
+
+    def broken(section, md_nb=None):
+        raise ValueError('bad record')
+    monkeypatch.setattr(stage.reader, 'recorded_outputs', broken)
+    stager, _ = run_stage(chapters, src)
+    assert any('tensors.md: cannot read its run records' in w for w in stager.warnings)
+    assert (src / 'basics' / 'tensors.ipynb').exists()
+
+
+def test_repository_token_is_resolved(book):
+    chapters, src = book
+    run_stage(chapters, src)
+    text = source(src / 'front' / 'preface.ipynb')[0][1]
+    assert 'git clone https://github.com/someone/sample-book book' in text
+    assert '{{' not in text
 
 
 def test_missing_image_gets_a_placeholder_and_a_warning(book):
@@ -172,14 +191,23 @@ def test_one_chapter_stages_alone_and_keeps_its_number(book):
         stage.Book(chapters, only_chapter='nope')
 
 
-def test_colab_links_name_the_configured_repository(book, monkeypatch):
+def test_colab_links_name_the_configured_repository(book):
     chapters, src = book
-    monkeypatch.setenv('D2L_BOOK_REPO', 'someone/book')
     _, meta = run_stage(chapters, src)
     assert meta['colab']['basics/plots'] == (
-        'https://colab.research.google.com/github/someone/book/blob/main/'
+        'https://colab.research.google.com/github/someone/sample-book/blob/main/'
         'chapters/basics/plots.ipynb')
     assert meta['notebooks']['intro/index'] == 'chapters/intro/index.ipynb'
+    assert meta['zips']['basics'] == 'basics.zip'
+
+
+def test_no_repository_no_colab_links(tmp_path):
+    chapters = make_book(tmp_path, repository=None, records=False)
+    _, meta = run_stage(chapters, tmp_path / 'out' / 'src')
+    assert set(meta['colab'].values()) == {None}
+    text = source(tmp_path / 'out' / 'src' / 'front' / 'preface.ipynb')[0][1]
+    assert "from the book's repository." in text
+    assert "git clone <URL of the book's repository> book" in text
 
 
 def test_stage_check_mode_reports_drift_and_writes_nothing(book, capsys):

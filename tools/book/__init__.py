@@ -9,15 +9,12 @@
 * :mod:`book.sphinxext` the Sphinx extension: toc.yml numbers, notebook links,
                         references to sections not written yet;
 * :mod:`book.deps`      installs the Python and Debian packages of the build;
-* :mod:`book.links`     the internal link checker the tests run on the site.
-
-Settings a deployment may change are environment variables:
-
-``D2L_BOOK_REPO``   the GitHub ``owner/name`` the "Open in Colab" links point
-                    at (default ``OWNER/REPO``, a placeholder to replace);
-``D2L_BOOK_BRANCH`` the branch of those links (default ``main``).
+* :mod:`book.links`     the internal link checker the tests run on the site;
+* :mod:`book.reader`    reader notebooks (tools/sync_notebooks.py, downloads);
+* :mod:`book.bib`       the BibTeX reader and citation style of reader notebooks;
+* :mod:`book.config`    the repository and site URLs, configured once in
+                        pyproject.toml ``[project.urls]``.
 """
-import os
 import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -34,11 +31,3 @@ MATHJAX = VENDOR / 'mathjax'
 TITLE = 'Deep Learning, Executed'
 SHORT_TITLE = 'Deep Learning, Executed'
 AUTHOR = 'The authors of this book'
-DEFAULT_REPO = 'OWNER/REPO'
-
-
-def colab_url(relpath):
-    """The "Open in Colab" address of a notebook at `relpath` in the repo."""
-    repo = os.environ.get('D2L_BOOK_REPO') or DEFAULT_REPO
-    branch = os.environ.get('D2L_BOOK_BRANCH') or 'main'
-    return f'https://colab.research.google.com/github/{repo}/blob/{branch}/{relpath}'

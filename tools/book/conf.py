@@ -55,9 +55,75 @@ numfig_format = {'figure': 'Fig. %s', 'table': 'Table %s',
                  'code-block': 'Listing %s', 'section': 'Section %s'}
 
 # -- citations ---------------------------------------------------------------
+# One style in text and list: author-year in round brackets, "(Doe and Roe,
+# 2020; Smith et al., 2019)" and "Doe and Roe (2020)" (the style of the
+# reader notebooks too, book.bib), and a bibliography sorted by author whose
+# entries are labelled the same way, "[Doe and Roe, 2020]".
+def _author_year_styles():
+    import collections
+    import dataclasses
+    import pybtex.plugin
+    import sphinxcontrib.bibtex.plugin
+    from pybtex.richtext import Text
+    from pybtex.style.formatting.plain import Style as Plain
+    from pybtex.style.labels import BaseLabelStyle
+    from sphinxcontrib.bibtex.style.referencing import BracketStyle
+    from sphinxcontrib.bibtex.style.referencing.author_year import \
+        AuthorYearReferenceStyle
+
+    def round_():
+        return BracketStyle(left='(', right=')', sep='; ')
+
+    @dataclasses.dataclass
+    class RoundAuthorYear(AuthorYearReferenceStyle):
+        bracket_parenthetical: BracketStyle = dataclasses.field(default_factory=round_)
+        bracket_textual: BracketStyle = dataclasses.field(default_factory=round_)
+        bracket_author: BracketStyle = dataclasses.field(default_factory=round_)
+        bracket_label: BracketStyle = dataclasses.field(default_factory=round_)
+        bracket_year: BracketStyle = dataclasses.field(default_factory=round_)
+
+    def last(person):
+        name = ' '.join(person.prelast_names + person.last_names)
+        return Text.from_latex(name).render_as('text')
+
+    class AuthorYearLabels(BaseLabelStyle):
+        def format_labels(self, sorted_entries):
+            labels = [self.label(e) for e in sorted_entries]
+            count, seen = collections.Counter(labels), collections.Counter()
+            for label in labels:
+                if count[label] > 1:          # two works, same authors and year
+                    seen[label] += 1
+                    label += 'abcdefghijklmnopqrstuvwxyz'[seen[label] - 1]
+                yield label
+
+        def label(self, entry):
+            people = entry.persons.get('author') or entry.persons.get('editor') or []
+            names = [last(p) for p in people]
+            if not names:
+                who = entry.key
+            elif len(names) == 1:
+                who = names[0]
+            elif len(names) == 2 and names[1] != 'others':
+                who = f'{names[0]} and {names[1]}'
+            else:
+                who = f'{names[0]} et al.'
+            return f"{who}, {entry.fields.get('year', 'n.d.')}"
+
+    class AuthorYearPlain(Plain):
+        default_label_style = 'd2l_author_year'
+
+    pybtex.plugin.register_plugin('pybtex.style.labels', 'd2l_author_year',
+                                  AuthorYearLabels)
+    pybtex.plugin.register_plugin('pybtex.style.formatting', 'd2l_plain',
+                                  AuthorYearPlain)
+    sphinxcontrib.bibtex.plugin.register_plugin(
+        'sphinxcontrib.bibtex.style.referencing', 'd2l_author_year', RoundAuthorYear)
+
+
+_author_year_styles()
 bibtex_bibfiles = ['references.bib']
-bibtex_reference_style = 'author_year'
-bibtex_default_style = 'plain'
+bibtex_reference_style = 'd2l_author_year'
+bibtex_default_style = 'd2l_plain'
 
 # -- HTML --------------------------------------------------------------------
 html_theme = 'sphinx_book_theme'
@@ -67,6 +133,9 @@ html_css_files = ['d2l-book.css']
 mathjax_path = 'mathjax/tex-chtml.js'   # the local copy: the site works offline
 html_copy_source = False
 html_show_sourcelink = False
+# the search page would fetch every hit's page for a summary, which a browser
+# refuses for a site opened from disk (file://): titles only
+html_show_search_summary = False
 html_last_updated_fmt = None
 html_theme_options = {
     'article_header_start': ['toggle-primary-sidebar.html', 'breadcrumbs.html'],

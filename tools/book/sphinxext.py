@@ -7,20 +7,27 @@
   table and equation numbers are derived from those, so they follow.
 * References to sections or chapters that toc.yml lists but nobody wrote yet
   resolve to plain text ("Section 5.3") instead of a warning.
-* Each notebook page gets "Download notebook" and "Open in Colab" links
-  (template ``d2l-links.html``); the committed notebooks are copied to
-  ``notebooks/`` in the site.
+* Each notebook page gets a "Download .ipynb" link to its reader notebook
+  (``notebooks/<chapter>/<section>.ipynb``, written with the per-chapter and
+  whole-book zips by ``tools/build_book.py`` after Sphinx), chapter pages and
+  the front page a zip link, and, when a repository is configured, an "Open
+  in Colab" link (template ``d2l-links.html``).
+* ``{result}`0.821``` (a number quoted from a run, checked by the tests)
+  reads as its plain text.
+* Search results carry section numbers ("3.4. Linear Regression ..."), and
+  the search page fetches no page summaries, so it works from disk.
 """
 import json
 import pathlib
-import shutil
 
 from docutils import nodes
 from sphinx.environment.collectors.toctree import TocTreeCollector
+from sphinx.search import IndexBuilder
 from sphinx.util import logging
 
 log = logging.getLogger(__name__)
 _ORIG_ASSIGN = TocTreeCollector.assign_section_numbers
+_ORIG_FEED = IndexBuilder.feed
 
 
 def _meta(env):
@@ -85,28 +92,35 @@ def missing_reference(app, env, node, contnode):
 def page_context(app, pagename, templatename, context, doctree):
     meta = _meta(app.env)
     nb = meta.get('notebooks', {}).get(pagename)
+    depth = pagename.count('/')
+    up = '../' * depth
     if nb:
-        depth = pagename.count('/')
-        context['d2l_ipynb'] = '../' * depth + 'notebooks/' + nb.split('/', 1)[1]
-        context['d2l_colab'] = meta['colab'][pagename]
+        context['d2l_ipynb'] = up + 'notebooks/' + nb.split('/', 1)[1]
+        context['d2l_colab'] = meta.get('colab', {}).get(pagename)
+    chapter = pagename.split('/')[0]
+    if pagename.endswith('/index') and chapter in meta.get('zips', {}):
+        context['d2l_zip'] = up + 'notebooks/' + meta['zips'][chapter]
+        context['d2l_zip_title'] = 'Download this chapter\'s notebooks (.zip)'
+    elif pagename == 'index' and meta.get('zips'):
+        context['d2l_zip'] = 'notebooks/book.zip'
+        context['d2l_zip_title'] = 'Download every notebook of the book (.zip)'
 
 
-def copy_notebooks(app, exception):
-    """Copy each page's committed notebook to notebooks/ in the site."""
-    if exception or app.builder.format != 'html':
-        return
-    meta = _meta(app.env)
-    chapters = pathlib.Path(meta.get('chapters_dir', '.'))
-    for doc, rel in meta.get('notebooks', {}).items():
-        inner = rel.split('/', 1)[1]            # <chapter>/<section>.ipynb
-        src = chapters / inner
-        if not src.exists():                    # built from the .md alone
-            src = pathlib.Path(app.srcdir) / (doc + '.ipynb')
-        dst = pathlib.Path(app.outdir) / 'notebooks' / inner
-        if src.exists() and (not dst.exists() or
-                             dst.stat().st_mtime_ns < src.stat().st_mtime_ns):
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dst)
+def result_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """{result}`0.821`: a number quoted from a run, shown as plain text."""
+    return [nodes.Text(text)], []
+
+
+def feed(self, docname, filename, title, doctree):
+    """Index a page under its numbered title ("3.4. Linear Regression")."""
+    number = getattr(self, '_d2l_numbers', {}).get(docname)
+    if number and title and not title.startswith(number):
+        title = f'{number}. {title}'
+    return _ORIG_FEED(self, docname, filename, title, doctree)
+
+
+def number_search_titles(app, env):
+    IndexBuilder._d2l_numbers = _meta(env).get('numbers', {})
 
 
 def bib_in_srcdir(app, config):
@@ -119,6 +133,8 @@ def setup(app):
     TocTreeCollector.assign_section_numbers = assign_section_numbers
     app.connect('missing-reference', missing_reference)
     app.connect('html-page-context', page_context)
-    app.connect('build-finished', copy_notebooks)
+    app.add_role('result', result_role)
+    IndexBuilder.feed = feed
+    app.connect('env-updated', number_search_titles)
     return {'parallel_read_safe': True, 'parallel_write_safe': True,
             'env_version': 1}

@@ -1,11 +1,12 @@
 """Stage the Sphinx source tree of the book from chapters/.
 
-The tree mirrors chapters/: ``<chapter>/<section>.ipynb`` (the committed
-notebook with its outputs, lightly transformed), ``<chapter>/index.md`` (a
-generated chapter page), ``<chapter>/img/`` (copied), plus ``index.md`` (the
-front page with the full table of contents), ``bibliography.md``, ``api.md``
-and ``_book.json`` (the numbers and notebook paths the Sphinx extension
-reads).
+The tree mirrors chapters/: ``<chapter>/<section>.ipynb`` (the section's
+``.md`` source with the outputs of its best fresh run record, see
+:func:`book.reader.recorded_outputs`), ``<chapter>/index.ipynb`` or
+``index.md`` (the chapter page: its introduction, if written, then the list
+of its sections), ``<chapter>/img/`` (copied), plus ``index.md`` (the front
+page with the full table of contents), ``bibliography.md``, ``api.md`` and
+``_book.json`` (the numbers and notebook paths the Sphinx extension reads).
 
 The transformations keep the notebooks' source conventions working:
 
@@ -15,7 +16,9 @@ The transformations keep the notebooks' source conventions working:
   MyST figure labelled ``fig-x`` with the alt text as caption;
 * ``{numref}`chap-x``` reads "Chapter N" (or "Appendix A");
 * a raw LaTeX line before each heading sets the chapter and section counters,
-  so the PDF numbers match toc.yml even while sections are missing.
+  so the PDF numbers match toc.yml even while sections are missing;
+* ``{{ repository }}`` becomes the configured repository URL (or a neutral
+  phrase), and quick-mode outputs get a visible note saying so.
 
 Every file is written only when its bytes change, so Sphinx re-reads only
 the pages whose notebooks changed. Files left over from an earlier staging
@@ -30,20 +33,24 @@ import shutil
 import string
 import sys
 
-from . import CHAPTERS, ROOT, colab_url, TITLE
+from . import CHAPTERS, ROOT, TITLE
+from . import bib as bibmod
+from . import config as configmod
+from . import reader
 
 sys.path.insert(0, str(ROOT / 'tools'))
 import toc  # noqa: E402  (tools/toc.py: the one reader of toc.yml)
 
 log = logging.getLogger('build_book')
 
-CACHE = '_stage_cache.json'    # inputs each staged notebook was made from
-STAGE_VERSION = 1
+STAGE_VERSION = 2
 FIGURE = re.compile(
     r'^!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)\s+"(?P<label>fig-[\w.-]+)"\)\s*$')
 CHAP_NUMREF = re.compile(r'\{numref\}`((?:chap|sec)-[\w-]+)`')
 NBVAL = re.compile(r'\A# NBVAL_[A-Z_]+[^\n]*\n?')   # test plumbing, not for readers
 IMAGE = re.compile(r'!\[[^\]]*\]\((?P<src>[^)\s]+)|^:::\{figure\} (?P<fig>\S+)', re.M)
+BIBLIOGRAPHY = '\n```{bibliography}\n```\n'
+BIB_MATH = re.compile(r'(?<!\\)\$[^$\n]+\$')
 PLACEHOLDER = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="60" '
     'viewBox="0 0 400 60"><rect x="1" y="1" width="398" height="58" '
@@ -67,6 +74,9 @@ class Book:
                 raise SystemExit(f'no chapter {only_chapter!r} in toc.yml')
         self.all_chapters = self.toc['chapters']
         self.front_labels = {f"sec-{s['slug']}" for s in self.toc['front']['sections']}
+        self.config = configmod.load(self.dir)
+        self.sections = {(s.chapter, s.slug): s
+                         for s in toc.sections(self.dir / 'toc.yml')}
 
     def nb(self, chapter, section):
         return self.dir / chapter / f"{section['slug']}.ipynb"
@@ -75,7 +85,17 @@ class Book:
         return self.dir / chapter / f"{section['slug']}.md"
 
     def written(self, chapter, section):
-        return self.md(chapter, section).exists() or self.nb(chapter, section).exists()
+        return self.md(chapter, section).exists()
+
+    def section(self, chapter, section):
+        """The toc.Section of a toc.yml entry (dict) or an intro ('index')."""
+        slug = section if isinstance(section, str) else section['slug']
+        return self.sections[(chapter, slug)]
+
+    def intro(self, chap):
+        """The chapter's introduction page (toc.Section) if written, else None."""
+        sec = self.sections.get((chap['slug'], 'index'))
+        return sec if sec is not None and sec.is_intro and sec.exists else None
 
     def section_number(self, chap, i):
         """toc.yml number of the i-th (0-based) section of `chap`."""
@@ -91,7 +111,8 @@ class Book:
         """Every sec-/chap- label of toc.yml -> (text, docname or None)."""
         out = {}
         for chap in self.all_chapters:
-            any_written = any(self.written(chap['slug'], s) for s in chap['sections'])
+            any_written = (any(self.written(chap['slug'], s) for s in chap['sections'])
+                           or self.intro(chap) is not None)
             here = chap in self.chapters
             out[f"chap-{chap['slug']}"] = (
                 f"{self.chapter_word(chap)} {chap['number']}",
@@ -112,19 +133,14 @@ class Book:
 class Stager:
     """Writes the staged tree under `dest`, only where bytes change."""
 
-    def __init__(self, dest, book, pdf=False):
+    def __init__(self, dest, book, pdf=False, execute='off'):
         self.pdf = pdf      # LaTeX puts the bibliography at the end by itself
+        self.execute = execute   # 'off': recorded outputs; 'quick'/'full': run
         self.dest = pathlib.Path(dest)
         self.book = book
         self.written = set()
         self.changed = []
         self.warnings = []
-        cache = self.dest / CACHE
-        try:
-            self.old_cache = json.loads(cache.read_text()) if cache.exists() else {}
-        except ValueError:
-            self.old_cache = {}
-        self.cache = {}
 
     # -- low level ---------------------------------------------------------
     def put(self, rel, data):
@@ -175,42 +191,43 @@ class Stager:
 
     # -- notebooks ---------------------------------------------------------
     def load_notebook(self, chapter, section):
-        """The committed notebook as a dict; falls back to the .md (no outputs)."""
-        nb_path, md_path = self.book.nb(chapter, section), self.book.md(chapter, section)
-        rel = nb_path.relative_to(ROOT) if nb_path.is_relative_to(ROOT) else nb_path
-        nb = None
-        if nb_path.exists():
+        """The section's .md as a notebook dict, with its recorded outputs."""
+        import jupytext
+        import nbformat
+        sec = self.book.section(chapter, section)
+        rel = sec.md.relative_to(ROOT) if sec.md.is_relative_to(ROOT) else sec.md
+        try:
+            md_nb = jupytext.read(sec.md)
+        except Exception as err:  # a broken source must not stop the site
+            self.warn(f'{rel}: jupytext cannot read it ({err}); skipped')
+            return None
+        code = [c for c in md_nb.cells if c.cell_type == 'code']
+        if self.execute != 'off':
+            outputs = reader.Outputs(None, self.execute)
+        elif code:
             try:
-                nb = json.loads(nb_path.read_text())
-                if not isinstance(nb.get('cells'), list):
-                    raise ValueError('no cell list')
-            except ValueError as err:
-                self.warn(f'{rel}: unreadable notebook ({err}); '
-                          'building the page from the .md without outputs')
-                nb = None
-        if md_path.exists():
-            import jupytext
-            try:
-                md_nb = jupytext.read(md_path)
-            except Exception as err:  # a broken source must not stop the site
-                self.warn(f'{md_path.name}: jupytext cannot read it ({err})')
-                md_nb = None
-            if nb is None and md_nb is not None:
-                import nbformat
-                nb = json.loads(nbformat.writes(md_nb))
-                if not nb_path.exists():
-                    self.warn(f'{rel}: missing; the page shows the .md without '
-                              'outputs (run make sync execute)')
-            elif nb is not None and md_nb is not None:
-                code = [''.join(c['source']) if isinstance(c['source'], list)
-                        else c['source'] for c in nb['cells']
-                        if c.get('cell_type') == 'code']
-                src = [c.source for c in md_nb.cells if c.cell_type == 'code']
-                if [c.strip() for c in code] != [c.strip() for c in src]:
-                    self.warn(f'{rel}: code differs from the .md; outputs may '
-                              'be stale (run make sync execute)')
-        elif nb is None:
-            self.warn(f'{rel}: neither notebook nor .md readable; skipped')
+                outputs = reader.recorded_outputs(sec, md_nb)
+            except Exception as err:  # nor must a broken record or key
+                self.warn(f'{rel}: cannot read its run records ({err!r})')
+                outputs = reader.Outputs(None)
+            if outputs.cells is not None and len(outputs.cells) != len(code):
+                self.warn(f'{rel}: its run record has {len(outputs.cells)} '
+                          f'code cells, the source {len(code)}; no outputs shown')
+                outputs = reader.Outputs(None)
+            if outputs.cells is None:
+                self.warn(f'{rel}: no fresh run record; the page shows no '
+                          'outputs (run make execute)')
+            else:
+                for cell, outs in zip(code, outputs.cells):
+                    cell.outputs = [nbformat.from_dict(o) for o in outs]
+        else:
+            outputs = reader.Outputs(None, 'full')
+        nb = json.loads(nbformat.writes(md_nb))
+        note = _outputs_note(outputs) if code else None
+        if note:
+            nb['cells'].insert(1 if nb['cells'] else 0, {
+                'cell_type': 'markdown', 'metadata': {}, 'id': 'd2l-outputs-note',
+                'source': note})
         return nb
 
     def check_images(self, chapter, section, text):
@@ -253,26 +270,8 @@ class Stager:
         return f'{{numref}}`{word} %s <{m[1]}>`'
 
     def stage_notebook(self, chapter, section, labels, latex, extra_cells=()):
-        """Stage one notebook; skipped when its inputs and context are unchanged."""
-        rel = f"{chapter}/{section['slug']}.ipynb"
-        stats = [[p.stat().st_mtime_ns, p.stat().st_size] if p.exists() else None
-                 for p in (self.book.nb(chapter, section), self.book.md(chapter, section))]
-        key = [stats, labels, latex, list(extra_cells), self.context]
-        old = self.old_cache.get(rel)
-        if old and old['key'] == key and (self.dest / rel).exists():
-            for msg in old['warnings']:
-                self.warn(msg)
-            self.written.update(self.dest / f for f in old['files'])
-            self.cache[rel] = old
-            return True
-        before_w, before_f = len(self.warnings), set(self.written)
-        ok = self._stage_notebook(chapter, section, labels, latex, extra_cells)
-        if ok:
-            self.cache[rel] = {
-                'key': key, 'warnings': self.warnings[before_w:],
-                'files': sorted(str(f.relative_to(self.dest))
-                                for f in self.written - before_f)}
-        return ok
+        """Stage one page (written only if its bytes change)."""
+        return self._stage_notebook(chapter, section, labels, latex, extra_cells)
 
     def _stage_notebook(self, chapter, section, labels, latex, extra_cells):
         nb = self.load_notebook(chapter, section)
@@ -280,15 +279,17 @@ class Stager:
             return False
         heading_done = False
         for cell in nb['cells']:
+            config = self.book.config
             if cell.get('cell_type') == 'code':
                 src = cell['source']
                 src = ''.join(src) if isinstance(src, list) else src
-                cell['source'] = NBVAL.sub('', src, count=1)
+                cell['source'] = reader.REPOSITORY.sub(
+                    config.repository_text(code=True), NBVAL.sub('', src, count=1))
             if cell.get('cell_type') != 'markdown':
                 continue
             src = cell['source']
             src = ''.join(src) if isinstance(src, list) else src
-            src = self.transform_markdown(src)
+            src = self.transform_markdown(reader.resolve_repository(src, config))
             if not heading_done:
                 new, n = re.subn(r'^# ', lambda _: _prefix(labels, latex) + '# ',
                                  src, count=1, flags=re.M)
@@ -297,14 +298,15 @@ class Stager:
             cell['source'] = src
             self.check_images(chapter, section, src)
         if not heading_done:
-            rel = self.book.nb(chapter, section).name
+            rel = self.book.md(chapter, section).name
             self.warn(f'{chapter}/{rel}: no "# Title" line; using the toc.yml title')
             nb['cells'].insert(0, {'cell_type': 'markdown', 'metadata': {}, 'id': 'd2l-title',
                                    'source': _prefix(labels, latex)
                                    + f"# {section['title']}"})
         nb['cells'].extend(extra_cells)
-        for n, cell in enumerate(nb['cells']):     # nbformat 4.5 wants cell ids
-            cell.setdefault('id', f'cell-{n}')
+        for n, cell in enumerate(nb['cells']):     # fixed ids: same bytes each time
+            cell['id'] = f'cell-{n}'
+            cell.get('metadata', {}).pop('lines_to_next_cell', None)
         if nb.get('nbformat') == 4 and nb.get('nbformat_minor', 0) < 5:
             nb['nbformat_minor'] = 5
         nb.setdefault('metadata', {}).pop('jupytext', None)
@@ -316,10 +318,6 @@ class Stager:
     def run(self, api_page=None):
         book = self.book
         book.labels_cache = book.labels()
-        # what a staged notebook depends on besides its own files
-        self.context = hashlib.sha1(json.dumps(
-            [sorted(book.labels_cache.items()), str(book.dir), STAGE_VERSION,
-             pathlib.Path(__file__).read_text()]).encode()).hexdigest()
         numbers, notebooks = {}, {}
         chapters_docs, appendix_docs, front_docs = [], [], []
         letters = string.ascii_uppercase
@@ -340,14 +338,15 @@ class Stager:
         has_bib = bib.exists() and bib.read_text().strip()
         # LaTeX gathers every citation into one bibliography at the end of the
         # book; the directive that lists them only has to be somewhere
-        bib_block = '\n```{bibliography}\n```\n' if self.pdf and has_bib else ''
+        bib_block = BIBLIOGRAPHY if self.pdf and has_bib else ''
         first_main = True
         first_appendix = True
         for chap in book.chapters:
             slug, num = chap['slug'], str(chap['number'])
             written = [(i, s) for i, s in enumerate(chap['sections'])
                        if book.written(slug, s)]
-            if not written:
+            intro = book.intro(chap)
+            if not written and intro is None:
                 continue
             latex = []
             if first_main:
@@ -371,12 +370,17 @@ class Stager:
             toctree = _toctree([s['slug'] for _, s in others], hidden='')
             todo_md = _section_list(book, chap, others, todo) + bib_block
             bib_block = ''
-            if index_sec:
+            page = index_sec[0] if index_sec else (
+                {'slug': 'index', 'title': chap['title']} if intro else None)
+            if page is not None:
                 extra = [{'cell_type': 'markdown', 'metadata': {}, 'id': 'd2l-chapter-toc',
                           'source': toctree + todo_md}] if toctree or todo_md else []
-                self.stage_notebook(slug, index_sec[0],
-                                    [f'chap-{slug}', 'sec-index'], latex, extra)
-                notebooks[doc] = f'chapters/{slug}/index.ipynb'
+                labels = [f'chap-{slug}'] + (['sec-index'] if index_sec else [])
+                if self.stage_notebook(slug, page, labels, latex, extra):
+                    notebooks[doc] = f'chapters/{slug}/index.ipynb'
+                else:
+                    self.put(doc + '.md', _prefix([f'chap-{slug}'], latex)
+                             + f"# {chap['title']}\n\n" + toctree + todo_md)
             else:
                 self.put(doc + '.md', _prefix([f'chap-{slug}'], latex)
                          + f"# {chap['title']}\n\n" + toctree + todo_md)
@@ -390,10 +394,15 @@ class Stager:
             self.copy_images(slug)
 
         back_docs = []
-        self.put('references.bib', bib.read_bytes() if bib.exists() else b'')
+        bib_text = bib.read_text() if bib.exists() else ''
+        if not self.pdf:      # HTML shows titles as text: $1/n$ -> 1/n
+            bib_text = BIB_MATH.sub(lambda m: bibmod.detex(m.group(), math=False),
+                                    bib_text)
+        self.put('references.bib', bib_text)
         if has_bib and not self.pdf:
             self.put('bibliography.md', '(bibliography)=\n# Bibliography\n\n'
-                     '```{bibliography}\n```\n')
+                     'The works cited in the book, by author and year.\n'
+                     + BIBLIOGRAPHY)
             back_docs.append('bibliography')
         if api_page is not None:
             self.put('api.md', '```{raw} latex\n\\backmatter\n```\n\n' + api_page)
@@ -402,11 +411,26 @@ class Stager:
         self.put('index.md', _front_page(book, front_docs, chapters_docs,
                                          appendix_docs, back_docs))
         meta = {'numbers': numbers, 'notebooks': notebooks,
-                'colab': {d: colab_url(p) for d, p in notebooks.items()},
+                'colab': {d: book.config.colab_url(p) for d, p in notebooks.items()},
+                'zips': {d.split('/')[0]: d.split('/')[0] + '.zip' for d in notebooks},
                 'labels': book.labels_cache, 'chapters_dir': str(book.dir)}
         self.put('_book.json', json.dumps(meta, indent=1, sort_keys=True))
-        self.put(CACHE, json.dumps(self.cache, indent=0, sort_keys=True))
         return meta
+
+
+def _outputs_note(outputs):
+    """The note a page shows above quick-mode (or missing) outputs."""
+    if outputs.mode == 'full':
+        return None
+    if outputs.mode is None:
+        return (':::{note}\nNo run of this section\'s current code has been '
+                'recorded yet, so its code cells show no outputs.\n:::')
+    where = ', '.join(x for x in (outputs.device, outputs.date) if x)
+    return (':::{admonition} Quick-mode outputs\n:class: note d2l-quick\n'
+            'The outputs on this page come from a quick-mode run (`D2L_QUICK=1`: '
+            'less data, fewer epochs' + (f'; {where}' if where else '') + '), '
+            'so numbers the text quotes from the default mode differ from '
+            'them.\n:::')
 
 
 def _tiny_png():
