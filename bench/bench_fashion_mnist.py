@@ -3,7 +3,7 @@
 Usage:
     python bench/bench_fashion_mnist.py [--ref-python PATH] [--repeats N]
                                         [--batch-size B] [--resize H W]
-                                        [--workers W]
+                                        [--workers W] [--threads T]
 
 Measures, on the CPU and in full mode (all 60,000 training images), the
 examples per second of one complete pass over ``train_dataloader()``, each
@@ -12,6 +12,10 @@ machine load affects all alike, and the median is reported. The time to
 build the data module (decode, optional resize) is reported too. Variants:
 ours with its default (no worker processes), ours with ``--workers``
 worker processes (start-up included), and d2l 1.0.3 with its default (4).
+Each process uses ``--threads`` intra-op threads (default 1, as DataLoader
+workers always do; 0 leaves OMP_NUM_THREADS alone): on a small, busy CPU,
+multi-threaded tensor operations on one minibatch mostly wait for each
+other, which makes main-process timings erratic.
 
 The reference interpreter holds ``d2l==1.0.3`` (default /tmp/d2lref/bin/python
 or $D2L_REF_PYTHON; see bench/run.py for how to make it). It reads the data
@@ -81,6 +85,9 @@ def main(argv=None):
     parser.add_argument('--resize', type=int, nargs=2, default=(28, 28))
     parser.add_argument('--workers', type=int, default=2,
                         help='worker processes of the second variant of ours')
+    parser.add_argument('--threads', type=int, default=1,
+                        help='OMP_NUM_THREADS of every measured process '
+                             '(0: inherit)')
     args = parser.parse_args(argv)
     mirror = pathlib.Path(os.environ.get(
         'D2L_DATA_MIRROR', HERE.parent.parent / 'shared' / 'data'))
@@ -102,6 +109,8 @@ def main(argv=None):
                'D2L_DATA_MIRROR': str(mirror),
                'D2L_DATA_DIR': str(tmp / 'ours')}
         env.pop('D2L_QUICK', None)
+        if args.threads > 0:
+            env['OMP_NUM_THREADS'] = str(args.threads)
         if has_ref:
             prepare_reference_root(mirror, tmp / 'data')
         pythons = {'ours': OURS, ours_workers: OURS,
@@ -119,7 +128,8 @@ def main(argv=None):
                 runs[name].append(measure(pythons[name], codes[name], env,
                                           work))
     print(f'Fashion-MNIST training pass, batch size {args.batch_size}, '
-          f'resize {tuple(args.resize)}, CPU, median of {args.repeats}')
+          f'resize {tuple(args.resize)}, CPU, median of {args.repeats}, '
+          f'threads {args.threads or os.environ.get("OMP_NUM_THREADS")}')
     result = {}
     for name in names:
         build, seconds, rate = (statistics.median(r[i] for r in runs[name])

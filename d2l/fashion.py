@@ -166,17 +166,24 @@ def _read(name, root):
 
 
 def _size(resize):
-    """`resize` as a (height, width) tuple of positive ints."""
+    """`resize` as a (height, width) tuple of positive ints.
+
+    One integer means a square, as torchvision's Resize does for the square
+    Fashion-MNIST images.
+    """
     if isinstance(resize, torch.Tensor):
         resize = resize.tolist()
-    if not isinstance(resize, (tuple, list)) or len(resize) != 2:
+    if not isinstance(resize, (tuple, list)):
+        side = checks.integer(resize, 'resize', at_least=1)
+        return side, side
+    if len(resize) != 2:
         raise ValueError(f'resize must be (height, width), got {resize!r}')
     return tuple(checks.integer(s, 'resize[{}]'.format(i), at_least=1)
                  for i, s in enumerate(resize))
 
 
 def load(split, root='../data', resize=(28, 28)):
-    """The 'train' or 'test' split as an ImageSet of size `resize`.
+    """The 'train' or 'test' split as an ImageSet of size `resize` (h, w).
 
     In quick mode only QUICK_PER_CLASS[split] images of every class are kept.
     """

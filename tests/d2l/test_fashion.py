@@ -145,11 +145,14 @@ def test_load_resizes_every_image(mirror, quick):
     assert small.data.shape == (1000, 8, 12)
     assert small.data.dtype == torch.uint8
     assert small[0][0].shape == (1, 8, 12)
+    assert fashion.load('test', resize=np.int64(6)).data.shape == (1000, 6, 6)
 
 
 @pytest.mark.parametrize('kwargs, error, message', [
     (dict(split='valid'), ValueError, "split must be one of"),
-    (dict(resize=32), ValueError, r'resize must be \(height, width\)'),
+    (dict(resize=(1, 2, 3)), ValueError, r'resize must be \(height, width\)'),
+    (dict(resize=0), ValueError, 'resize must be an integer >= 1'),
+    (dict(resize='32'), TypeError, 'resize must be an integer'),
     (dict(resize=(32, 0)), ValueError, r'resize\[1\] must be an integer >= 1'),
     (dict(resize=(32, 2.5)), TypeError, r'resize\[1\] must be an integer'),
 ])

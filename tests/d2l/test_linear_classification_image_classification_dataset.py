@@ -50,7 +50,8 @@ def test_any_integral_batch_size(mirror, quick):
     (dict(batch_size=0), ValueError, 'batch_size must be an integer >= 1'),
     (dict(batch_size=True), TypeError, 'batch_size must be an integer'),
     (dict(batch_size=6.4), TypeError, 'batch_size must be an integer'),
-    (dict(resize=32), ValueError, r'resize must be \(height, width\)'),
+    (dict(resize=(32,)), ValueError, r'resize must be \(height, width\)'),
+    (dict(resize=-3), ValueError, 'resize must be an integer >= 1'),
     (dict(resize=(32, 0)), ValueError, r'resize\[1\] must be an integer >= 1'),
 ])
 def test_constructor_rejects_bad_arguments(kwargs, error, message):

@@ -66,21 +66,22 @@ def test_book_cells_of_section_4_2(mirror, quick):
     assert len(d2l.plt.gcf().axes) == 8
 
 
-def test_published_get_dataloader_with_default_collate(mirror, quick):
-    class Shuffled(d2l.FashionMNIST):
+def test_per_item_get_dataloader_with_default_collate(mirror, quick):
+    # the published get_dataloader: one example at a time, default collate
+    class PerItem(d2l.FashionMNIST):
         pass
 
-    @d2l.add_to_class(Shuffled)
+    @d2l.add_to_class(PerItem)
     def get_dataloader(self, train):
-        data = self.train if train else self.val
-        return torch.utils.data.DataLoader(data, self.batch_size,
-                                           shuffle=train,
-                                           num_workers=self.num_workers)
+        split = self.train if train else self.val
+        return torch.utils.data.DataLoader(
+            split, batch_size=self.batch_size, shuffle=train,
+            num_workers=self.num_workers)
 
-    data = Shuffled(batch_size=np.int64(32))
-    X, y = next(iter(data.val_dataloader()))
+    fmnist = PerItem(batch_size=np.int64(32))
+    X, y = next(iter(fmnist.val_dataloader()))
     assert X.shape == (32, 1, 28, 28) and y.dtype == torch.int64
-    assert torch.equal(y, data.val.targets[:32])
+    assert torch.equal(y, fmnist.val.targets[:32])
 
 
 def test_text_labels_and_show_images_with_numpy_grid(mirror, quick):
@@ -115,103 +116,105 @@ def test_accuracy_and_default_optimizer():
 
 
 # --- 4.4: softmax regression from scratch ------------------------------------
+# The published style: plain tensors with requires_grad listed by an
+# overridden parameters(), a forward pass that returns probabilities, and a
+# loss that takes their log, picking entries with list(range(...)).
 
-def softmax(X):
-    X_exp = torch.exp(X)
-    partition = X_exp.sum(1, keepdims=True)
-    return X_exp / partition  # The broadcasting mechanism is applied here
+def prob_softmax(scores):
+    e = torch.exp(scores)
+    return e / e.sum(1, keepdims=True)
 
 
-class SoftmaxRegressionScratch(d2l.Classifier):
+class TensorSoftmax(d2l.Classifier):
     def __init__(self, num_inputs, num_outputs, lr, sigma=0.01):
         super().__init__()
         self.save_hyperparameters()
-        self.W = torch.normal(0, sigma, size=(num_inputs, num_outputs),
-                              requires_grad=True)
-        self.b = torch.zeros(num_outputs, requires_grad=True)
+        self.W = torch.randn(num_inputs, num_outputs).mul(sigma)
+        self.W.requires_grad_()
+        self.b = torch.zeros(num_outputs).requires_grad_()
 
     def parameters(self):
         return [self.W, self.b]
 
 
-@d2l.add_to_class(SoftmaxRegressionScratch)
+@d2l.add_to_class(TensorSoftmax)
 def forward(self, X):
-    X = X.reshape((-1, self.W.shape[0]))
-    return softmax(torch.matmul(X, self.W) + self.b)
+    flat = X.reshape((-1, self.W.shape[0]))
+    return prob_softmax(torch.matmul(flat, self.W) + self.b)
 
 
-def cross_entropy(y_hat, y):
-    return -torch.log(y_hat[list(range(len(y_hat))), y]).mean()
+def nll(probs, labels):
+    picked = probs[list(range(len(probs))), labels]
+    return -torch.log(picked).mean()
 
 
-@d2l.add_to_class(SoftmaxRegressionScratch)
+@d2l.add_to_class(TensorSoftmax)
 def loss(self, y_hat, y):
-    return cross_entropy(y_hat, y)
+    return nll(y_hat, y)
 
 
-def test_book_cells_of_section_4_4(mirror, quick):
-    X = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
-    assert X.sum(0, keepdims=True).tolist() == [[5.0, 7.0, 9.0]]
-    X = torch.rand((2, 5))
-    X_prob = softmax(X)
-    assert torch.allclose(X_prob.sum(1), torch.ones(2))
-    y = torch.tensor([0, 2])
-    y_hat = torch.tensor([[0.1, 0.3, 0.6], [0.3, 0.2, 0.5]])
-    assert y_hat[[0, 1], y].tolist() == pytest.approx([0.1, 0.5])
-    assert float(cross_entropy(y_hat, y)) == pytest.approx(1.4979, abs=1e-4)
+def test_book_cells_of_section_4_4():
+    M = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    assert M.sum(0, keepdims=True).tolist() == [[5.0, 7.0, 9.0]]
+    assert M.sum(1, keepdims=True).tolist() == [[6.0], [15.0]]
+    P = prob_softmax(torch.rand((2, 5)))
+    assert torch.allclose(P.sum(1), torch.ones(2))
+    probs = torch.tensor([[0.1, 0.3, 0.6], [0.3, 0.2, 0.5]])
+    labels = torch.tensor([0, 2])
+    assert probs[[0, 1], labels].tolist() == pytest.approx([0.1, 0.5])
+    assert float(nll(probs, labels)) == pytest.approx(1.4979, abs=1e-4)
 
 
-def test_scratch_training_and_prediction(mirror, quick):
+def test_scratch_training_and_mistakes(mirror, quick):
     torch.manual_seed(0)
-    data = d2l.FashionMNIST(batch_size=256)
-    model = SoftmaxRegressionScratch(num_inputs=784, num_outputs=10, lr=0.1)
     trainer = d2l.Trainer(max_epochs=10)
-    trainer.fit(model, data)
-    assert model.board.data['val_acc'][-1].y > 0.5
-    X, y = next(iter(data.val_dataloader()))
-    preds = model(X).argmax(axis=1)
-    assert preds.shape == torch.Size([256])
-    wrong = preds.type(y.dtype) != y
-    X, y, preds = X[wrong], y[wrong], preds[wrong]
-    labels = [a + '\n' + b for a, b in zip(
-        data.text_labels(y), data.text_labels(preds))]
-    data.visualize([X, y], labels=labels)
-    assert d2l.plt.gcf().axes[0].get_title() == labels[0]
+    fmnist = d2l.FashionMNIST(batch_size=256)
+    net = TensorSoftmax(num_inputs=784, num_outputs=10, lr=0.1)
+    trainer.fit(net, fmnist)
+    assert net.board.data['val_acc'][-1].y > 0.5
+    X, y = next(iter(fmnist.val_dataloader()))
+    guess = net(X).argmax(axis=1)
+    assert guess.shape == torch.Size([256])
+    miss = guess.type(y.dtype) != y
+    titles = [truth + '\n' + pred for truth, pred in zip(
+        fmnist.text_labels(y[miss]), fmnist.text_labels(guess[miss]))]
+    fmnist.visualize([X[miss], y[miss]], labels=titles)
+    assert d2l.plt.gcf().axes[0].get_title() == titles[0]
 
 
 # --- 4.5: concise softmax regression -----------------------------------------
 
-class SoftmaxRegression(d2l.Classifier):
-    """The softmax regression model, as the published book defines it."""
+class FlatLinear(d2l.Classifier):
+    """Softmax regression written the published way (no argument checks)."""
     def __init__(self, num_outputs, lr):
         super().__init__()
         self.save_hyperparameters()
-        self.net = nn.Sequential(nn.Flatten(),
-                                 nn.LazyLinear(num_outputs))
+        flatten, linear = nn.Flatten(), nn.LazyLinear(num_outputs)
+        self.net = nn.Sequential(flatten, linear)
 
     def forward(self, X):
         return self.net(X)
 
 
 def test_published_loss_cell_matches_ours():
-    def loss(self, Y_hat, Y, averaged=True):
-        Y_hat = Y_hat.reshape((-1, Y_hat.shape[-1]))
-        Y = Y.reshape((-1,))
-        return F.cross_entropy(
-            Y_hat, Y, reduction='mean' if averaged else 'none')
+    def published_loss(self, Y_hat, Y, averaged=True):
+        scores = Y_hat.reshape((-1, Y_hat.shape[-1]))
+        labels = Y.reshape((-1,))
+        mode = 'mean' if averaged else 'none'
+        return F.cross_entropy(scores, labels, reduction=mode)
     Y_hat, Y = torch.randn(8, 10), torch.randint(0, 10, (8,))
     model = d2l.Classifier()
-    assert torch.allclose(loss(model, Y_hat, Y), model.loss(Y_hat, Y))
-    assert torch.allclose(loss(model, Y_hat, Y, averaged=False),
+    assert torch.allclose(published_loss(model, Y_hat, Y),
+                          model.loss(Y_hat, Y))
+    assert torch.allclose(published_loss(model, Y_hat, Y, averaged=False),
                           model.loss(Y_hat, Y, averaged=False))
 
 
 def test_concise_training_published_class_and_ours(mirror, quick):
-    data = d2l.FashionMNIST(batch_size=256)
-    for Model in (SoftmaxRegression, d2l.SoftmaxRegression):
+    fmnist = d2l.FashionMNIST(batch_size=256)
+    for Model in (FlatLinear, d2l.SoftmaxRegression):
         torch.manual_seed(0)
         model = Model(num_outputs=np.int64(10), lr=0.1)
-        trainer = d2l.Trainer(max_epochs=10)
-        trainer.fit(model, data)
+        d2l.Trainer(max_epochs=10).fit(model, fmnist)
         assert model.board.data['val_acc'][-1].y > 0.5
-        assert 0.5 < model.val_accuracy(data) <= 1.0
+        assert 0.5 < model.val_accuracy(fmnist) <= 1.0
