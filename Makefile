@@ -25,7 +25,7 @@ d2l:  ## extract the #@save cells into d2l/torch.py
 
 # Quick-mode runs use one thread per notebook: two notebooks share the two
 # cores, and small tensors run faster without thread hand-offs.
-QUICK_ENV = D2L_QUICK=1 OMP_NUM_THREADS=1
+QUICK_ENV = D2L_QUICK=1 OMP_NUM_THREADS=1 PYTHONHASHSEED=0
 
 execute:  ## quick-run the sections whose quick record is stale; NB=file.md for one
 	$(PY) tools/execute.py --jobs $(JOBS) $(NB)

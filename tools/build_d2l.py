@@ -59,7 +59,8 @@ from torch.nn import functional as F
 
 from d2l.hub import DATA_HUB, DATA_URL, download, download_extract, extract
 from d2l.quickmode import cap, is_quick, mode, pick
-from d2l import checks
+from d2l import checks, liveplot, quickmode
+from d2l import fashion
 
 d2l = sys.modules[__name__]
 nn_Module = nn.Module
@@ -389,25 +390,28 @@ def section_keys(sections=None, d2l_dir=None):
 
     A section's run can only reach saved code that is defined up to it in
     book order, or that such code (or the section's own cells) names. So the
-    key hashes the hand-written modules of `d2l_dir` (every .py but
-    torch.py), the fixed header, and the final text of every saved item
-    (a class with all its methods, whichever section added them) that is
-    first defined in this section or an earlier one, closed over the names
-    those items and the section's cells mention. Saving a new name in a
-    later chapter leaves earlier keys alone; changing a body they can reach
-    (a replaced method, a later method folded into an earlier class, a
-    hand-written module) changes them. Provenance stamps are left out, so
-    renumbering sections does not change any key.
+    key hashes the final text of every saved item (a class with all its
+    methods, whichever section added them) first defined in this section or
+    an earlier one, closed over the names those items and the section's
+    cells mention; the hand-written modules of `d2l_dir` that this code
+    reaches (through a name the header of torch.py imports from them, or
+    their module name), with the modules those import; ``__init__.py``; and
+    the header without its d2l imports. Saving a new name in a later chapter
+    leaves earlier keys alone; changing a body they can reach (a replaced
+    method, a method folded into an earlier class, a hand-written module
+    they use) changes them. Provenance stamps are left out, so renumbering
+    sections does not change any key.
     """
     import hashlib
     if sections is None:
         sections = toc.sections(only_existing=True)
     if d2l_dir is None:
         d2l_dir = (sections[0].root.parent if sections else toc.ROOT) / 'd2l'
-    base = hashlib.sha256(HEADER.encode())
-    for path in sorted(pathlib.Path(d2l_dir).glob('*.py')):
-        if path.name != 'torch.py':
-            base.update(path.name.encode() + b'\0' + path.read_bytes())
+    modules = _hand_written(pathlib.Path(d2l_dir))
+    base = hashlib.sha256('\n'.join(
+        line for line in HEADER.splitlines()
+        if not re.match(r'(from|import) d2l\b', line)).encode())
+    base.update(modules.pop('__init__', (b'', set(), set()))[0])
     _, items = collect(sections)
     order = {s: i for i, s in enumerate(sections)}
     texts, uses, owner = [], [], {}
@@ -421,10 +425,11 @@ def section_keys(sections=None, d2l_dir=None):
             owner.setdefault(name, n)
     keys = {}
     for section in sections:
+        cell_names = {name for cell in code_cells(section)
+                      for name in _cell_names(cell)}
         todo = [n for n, item in enumerate(items)
                 if order.get(item.first, -1) <= order[section]]
-        todo += [owner[name] for cell in code_cells(section)
-                 for name in _cell_names(cell) if name in owner]
+        todo += [owner[name] for name in cell_names if name in owner]
         reach = set()
         while todo:
             n = todo.pop()
@@ -434,8 +439,50 @@ def section_keys(sections=None, d2l_dir=None):
         h = base.copy()
         for n in sorted(reach):
             h.update(texts[n].encode() + b'\0')
+        names = cell_names.union(*(uses[n] for n in reach))
+        for stem in _reached_modules(modules, names):
+            h.update(stem.encode() + b'\0' + modules[stem][0])
         keys[section] = h.hexdigest()[:16]
     return keys
+
+
+def _hand_written(d2l_dir):
+    """{stem: (bytes, names the header binds from it, d2l modules it imports)}."""
+    exports = {}
+    for node in ast.parse(HEADER).body:
+        if isinstance(node, ast.ImportFrom) and node.module == 'd2l':
+            for alias in node.names:
+                exports.setdefault(alias.name, set()).add(
+                    alias.asname or alias.name)
+        elif isinstance(node, ast.ImportFrom) and (node.module or '').startswith(
+                'd2l.'):
+            stem = node.module.split('.')[1]
+            exports.setdefault(stem, set()).update(
+                alias.asname or alias.name for alias in node.names)
+    out = {}
+    for path in sorted(d2l_dir.glob('*.py')):
+        if path.name == 'torch.py':
+            continue
+        text = path.read_text()
+        imports = set(re.findall(r'^\s*from d2l(?:\.(\w+))? import (\w+)',
+                                 text, re.M))
+        deps = {mod or name for mod, name in imports} - {'torch'}
+        out[path.stem] = (path.read_bytes(),
+                          exports.get(path.stem, set()) | {path.stem}, deps)
+    return out
+
+
+def _reached_modules(modules, names):
+    """Stems of the hand-written modules that code using `names` reaches."""
+    todo = [stem for stem, (_, exported, _) in modules.items()
+            if exported & names]
+    reached = set()
+    while todo:
+        stem = todo.pop()
+        if stem in modules and stem not in reached:
+            reached.add(stem)
+            todo += modules[stem][2]
+    return sorted(reached)
 
 
 def _cell_names(source):

@@ -22,13 +22,16 @@ Keys (both 16 hex digits of a SHA-256):
 
 * the *code key* hashes the section's code cells, so editing prose never
   stales a record;
-* the *d2l key* (``build_d2l.section_keys``) hashes the hand-written d2l
-  modules and the final text of the saved code the section can reach: the
-  names defined in it and before it in book order, closed over the names
-  they (and the section's cells) mention. A later chapter that saves new
-  code leaves earlier records fresh; a change to a body an earlier section
-  runs (a replaced method, a method folded into an earlier class, hub.py)
-  stales them.
+* the *d2l key* (``build_d2l.section_keys``) hashes the final text of the
+  saved code the section can reach: the names defined in it and before it
+  in book order, closed over the names they (and the section's cells)
+  mention, plus the hand-written d2l modules that code reaches (hub.py when
+  it calls ``d2l.download``, and the modules those import). A later chapter
+  that saves new code leaves earlier records fresh; a change to a body an
+  earlier section runs (a replaced method, a method folded into an earlier
+  class, a hub.py it downloads with) stales them. Finer keys matter because
+  full runs are expensive: hashing all of torch.py would stale every full
+  record whenever any chapter saves code.
 
 A record is *fresh* when it is intact, names the mode of its file name, and
 both keys match the current sources.
@@ -370,13 +373,16 @@ def nbval_notebook(section, record=None):
 
 
 def write_nbval(out, sections):
-    """Write each section's nbval notebook under `out`/<chapter>/."""
+    """Write the nbval notebook of each section with code under `out`."""
     import nbformat
     out = pathlib.Path(out)
     for old in out.glob('*/*.ipynb'):     # sections since removed or not chosen
         old.unlink()
     written = []
     for section in sections:
+        import build_d2l
+        if not build_d2l.code_cells(section):
+            continue                      # prose only: nothing to run
         nb = nbval_notebook(section)
         target = out / section.chapter / f'{section.slug}.ipynb'
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -275,3 +275,20 @@ def test_renumbering_does_not_change_keys(tmp_path):
     sections = toc.sections(tmp_path / 'toc.yml', only_existing=True)
     again = build_d2l.section_keys(sections, tmp_path / 'd2l')
     assert [again[s] for s in sections] == one
+
+
+def test_a_hand_written_module_counts_where_it_is_reached(tmp_path):
+    """hub (download) is reached by 1.2's cell only, quickmode through hub,
+    which imports it, and checks by neither section."""
+    (tmp_path / 'd2l').mkdir()
+    (tmp_path / 'd2l' / 'hub.py').write_text('from d2l import quickmode\n')
+    (tmp_path / 'd2l' / 'quickmode.py').write_text('A = 1\n')
+    (tmp_path / 'd2l' / 'checks.py').write_text('B = 1\n')
+    first, second = ['def f():  #@save\n    return 1'], ['d2l.download(1)']
+    one = keys(tmp_path, first, second)
+    (tmp_path / 'd2l' / 'quickmode.py').write_text('A = 2\n')
+    two = keys(tmp_path, first, second)
+    (tmp_path / 'd2l' / 'checks.py').write_text('B = 2\n')
+    three = keys(tmp_path, first, second)
+    assert one[0] == two[0] == three[0]
+    assert one[1] != two[1] and two[1] == three[1]
