@@ -2,11 +2,13 @@
 
 Checks what the reader sees: numbers from toc.yml (gaps kept, appendix
 letters), numbered figures, equations and tables, references to sections
-not written yet, citations and the bibliography, the notebook links, and
-that ``--execute quick`` runs notebooks instead of showing their outputs.
+not written yet, author-year citations and bibliography, the chapter
+introduction, recorded outputs with quick ones flagged, the reader notebooks
+and zips served, and that ``--execute quick`` runs notebooks instead.
 """
 import json
 import re
+import zipfile
 
 import nbformat
 import pytest
@@ -67,11 +69,43 @@ def test_chapter_and_front_matter_references(sample):
     assert 'see Notation' in text(page(site, 'front/preface.html'))
 
 
-def test_citation_links_to_the_bibliography(sample):
+def test_citations_are_author_year_in_text_and_list(sample):
     _, _, site = sample
     html = page(site, 'basics/tensors.html')
-    assert re.search(r'Doe and Roe \[<a [^>]*href="../bibliography.html#', html)
-    assert 'A Small Book' in page(site, 'bibliography.html')
+    assert re.search(r'Doe and Roe \(<a [^>]*href="../bibliography.html#[^"]*"[^>]*>2020</a>\)', html)
+    body = text(html)
+    assert '(Doe and Roe, 2020; Smith et al., 2019)' in body
+    bibliography = text(page(site, 'bibliography.html'))
+    assert '[Doe and Roe, 2020]' in bibliography and '[Smith et al., 2019]' in bibliography
+    assert 'A Small Book on 1/n Things' in bibliography       # no raw $1/n$
+    assert '$' not in bibliography.split('Bibliography', 2)[-1]
+    assert not re.search(r'\[\d+\]', bibliography)           # no numbered labels
+
+
+def test_chapter_page_is_the_introduction_then_the_sections(sample):
+    _, _, site = sample
+    basics = text(page(site, 'basics/index.html'))
+    intro = basics.index('This chapter starts with tensors (Section 2.1)')
+    listing = basics.index('2.1 Tensors', intro)
+    assert intro < listing < basics.index('2.3 Plots', listing)
+    assert 'href="../notebooks/basics.zip"' in page(site, 'basics/index.html')
+
+
+def test_quoted_results_dollars_and_repository_read_as_text(sample):
+    _, _, site = sample
+    tensors = text(page(site, 'basics/tensors.html'))
+    assert 'The run prints hello, book.' in tensors
+    intro = text(page(site, 'intro/index.html'))
+    assert 'charges $350 for three hours and $250 for two' in intro
+    assert 'class="math' not in page(site, 'intro/index.html')
+    preface = page(site, 'front/preface.html')
+    assert 'https://github.com/someone/sample-book' in preface and '{{' not in preface
+
+
+def test_quick_outputs_are_flagged_and_full_ones_not(sample):
+    _, _, site = sample
+    assert 'Quick-mode outputs' in text(page(site, 'basics/plots.html'))
+    assert 'Quick-mode outputs' not in text(page(site, 'basics/tensors.html'))
 
 
 def test_front_page_lists_the_book_and_greys_what_is_missing(sample):
@@ -92,19 +126,40 @@ def test_outputs_links_and_offline_assets(sample):
     assert 'ZeroDivisionError: division by zero' in text(plots)       # shown, not fatal
     assert 'NBVAL' not in page(site, 'basics/tensors.html')
     assert 'href="../notebooks/basics/plots.ipynb"' in plots
-    assert (site / 'notebooks' / 'basics' / 'plots.ipynb').read_bytes() == \
-        (chapters / 'basics' / 'plots.ipynb').read_bytes()
-    assert 'chapters/basics/plots.ipynb' in plots                      # Colab link
+    served = nbformat.read(site / 'notebooks' / 'basics' / 'plots.ipynb', as_version=4)
+    assert 'jupytext' not in served.metadata                          # a reader notebook
+    assert served.cells[0].source.startswith('# 2.3. Plots')
+    assert 'box.svg' in served.cells[0].attachments
+    assert ('https://colab.research.google.com/github/someone/sample-book/blob/'
+            'main/chapters/basics/plots.ipynb') in plots
     assert re.search(r'src="../_static/mathjax/tex-chtml.js', plots)
     assert (site / '_static' / 'mathjax' / 'tex-chtml.js').exists()
+
+
+def test_zips_hold_the_reader_notebooks(sample):
+    _, _, site = sample
+    with zipfile.ZipFile(site / 'notebooks' / 'basics.zip') as zf:
+        assert sorted(zf.namelist()) == ['basics/index.ipynb', 'basics/plots.ipynb',
+                                         'basics/tensors.ipynb']
+        assert zf.read('basics/plots.ipynb') == \
+            (site / 'notebooks' / 'basics' / 'plots.ipynb').read_bytes()
+    with zipfile.ZipFile(site / 'notebooks' / 'book.zip') as zf:
+        assert 'front/preface.ipynb' in zf.namelist() and len(zf.namelist()) == 7
+    assert 'href="notebooks/book.zip"' in page(site, 'index.html')
+
+
+def test_search_index_titles_carry_section_numbers(sample):
+    _, _, site = sample
+    index = (site / 'searchindex.js').read_text()
+    assert '"2.1. Tensors"' in index and '"A.1. Algebra"' in index
 
 
 def test_incremental_build_rereads_only_the_changed_page(sample):
     chapters, out, site = sample
     before = {p: p.stat().st_mtime_ns for p in (site / 'basics').glob('*.html')}
-    nb = nbformat.read(chapters / 'basics' / 'plots.ipynb', as_version=4)
-    nb.cells[0].source += '\n\nOne more sentence.'
-    nbformat.write(nb, chapters / 'basics' / 'plots.ipynb')
+    md = chapters / 'basics' / 'plots.md'
+    md.write_text(md.read_text().replace('## A Subsection',
+                                         'One more sentence.\n\n## A Subsection'))
     args = ['html', '--chapters', str(chapters), '--out', str(out)]
     assert build_book.main(args) == 0
     assert 'One more sentence.' in page(site, 'basics/plots.html')
@@ -116,14 +171,29 @@ def test_incremental_build_rereads_only_the_changed_page(sample):
 
 
 def test_execute_quick_runs_the_notebooks(tmp_path):
-    chapters = make_book(tmp_path)
-    nb_path = chapters / 'basics' / 'tensors.ipynb'
-    nb = nbformat.read(nb_path, as_version=4)
-    nb.cells[-1].source = 'import os\nprint("quick mode:", os.environ.get("D2L_QUICK"))'
-    nb.cells[-1].outputs = []
-    nbformat.write(nb, nb_path)
+    chapters = make_book(tmp_path, records=False)
+    md = chapters / 'basics' / 'tensors.md'
+    md.write_text(md.read_text().replace(
+        '# NBVAL_CHECK_OUTPUT\nprint("hello, book")',
+        'import os\nprint("quick mode:", os.environ.get("D2L_QUICK"))'))
     out = tmp_path / '_build'
     args = ['html', '--chapters', str(chapters), '--out', str(out),
             '--chapter', 'basics', '--execute', 'quick']
     assert build_book.main(args) == 0
-    assert 'quick mode: 1' in page(out / 'html-basics', 'basics/tensors.html')
+    html = page(out / 'html-basics', 'basics/tensors.html')
+    assert 'quick mode: 1' in html and 'Quick-mode outputs' in text(html)
+
+
+NUMBERED = re.compile(r'(?:Fig\.|Table|Section|Chapter|Appendix) [0-9A-Z]+(?:\.\d+)*|\([0-9A-Z]+\.\d+\.\d+\)')
+
+
+def test_reader_notebooks_number_things_as_the_site_does(sample):
+    _, _, site = sample
+    for rel in ('basics/tensors', 'basics/plots', 'appendix-math/algebra', 'intro/index'):
+        nb = nbformat.read(site / 'notebooks' / f'{rel}.ipynb', as_version=4)
+        prose = ' '.join(c.source for c in nb.cells if c.cell_type == 'markdown')
+        prose = prose.replace('**', '').replace('\\tag{', '(')
+        html = text(page(site, f'{rel}.html'))
+        found = set(NUMBERED.findall(prose))
+        assert found, rel
+        assert found <= set(NUMBERED.findall(html)), (rel, found - set(NUMBERED.findall(html)))
