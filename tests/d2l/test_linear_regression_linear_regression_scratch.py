@@ -94,19 +94,18 @@ def test_fit_epoch_clips_gradients(model, full):
     assert step.norm().item() == pytest.approx(0.1, rel=1e-4)
 
 
-class BookSGD(d2l.HyperParameters):
+class BookSGD:
     """An optimizer written the quick way: no torch.no_grad() of its own."""
     def __init__(self, params, lr):
-        self.save_hyperparameters()
-
-    def step(self):
-        for param in self.params:
-            param -= self.lr * param.grad
+        self.params, self.lr = params, lr
 
     def zero_grad(self):
-        for param in self.params:
-            if param.grad is not None:
-                param.grad.zero_()
+        for t in self.params:
+            t.grad = None
+
+    def step(self):
+        for t in self.params:
+            t -= t.grad * self.lr       # fails if autograd is recording
 
 
 def test_fit_epoch_steps_a_hand_written_optimizer_without_no_grad(full):

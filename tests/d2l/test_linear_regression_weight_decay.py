@@ -14,11 +14,12 @@ from d2l import torch as d2l
 class _PenalizedScratch(d2l.LinearRegressionScratch):
     """The notebook's WeightDecayScratch, in miniature."""
     def __init__(self, num_inputs, lambd, lr, sigma=0.01):
-        super().__init__(num_inputs, lr, sigma)
-        self.save_hyperparameters()
+        super().__init__(num_inputs, lr=lr, sigma=sigma)
+        self.lambd = lambd
 
     def loss(self, y_hat, y):
-        return super().loss(y_hat, y) + self.lambd * (self.w ** 2).sum() / 2
+        penalty = (self.w ** 2).sum() / 2
+        return self.lambd * penalty + super().loss(y_hat, y)
 
 
 class _DecayedConcise(d2l.LinearRegression):

@@ -76,3 +76,39 @@ def test_plot_rejects_mismatched_curve_counts(axes):
     ([torch.zeros(2)], False)])
 def test_is_one_curve(data, expected):
     assert d2l._is_one_curve(data) is expected
+
+
+@pytest.mark.parametrize('data, expected', [
+    ([torch.tensor(1.0), torch.tensor(2.0)], True), (range(4), True),
+    ((1.5, 2.5), True), ([range(2), range(2)], False)])
+def test_is_one_curve_for_scalar_tensors_and_ranges(data, expected):
+    assert d2l._is_one_curve(data) is expected
+
+
+def test_plot_a_loss_history_of_scalar_tensors_with_grad(axes):
+    w = torch.tensor(2.0, requires_grad=True)
+    history = [w * k for k in range(3)]             # 0-d, requires grad
+    d2l.plot(history, axes=axes)
+    (line,) = axes.get_lines()
+    assert list(line.get_xdata()) == [0, 1, 2]
+    assert list(line.get_ydata()) == [0.0, 2.0, 4.0]
+
+
+def test_plot_a_range_and_a_tensor_with_grad(axes):
+    y = torch.arange(5.0, requires_grad=True) * 2
+    d2l.plot(range(5), y, axes=axes)
+    (line,) = axes.get_lines()
+    assert list(line.get_xdata()) == [0, 1, 2, 3, 4]
+    assert list(line.get_ydata()) == [0, 2, 4, 6, 8]
+
+
+def test_as_floats_shapes():
+    assert d2l._as_floats(range(3)) == [0.0, 1.0, 2.0]
+    t = d2l._as_floats(torch.ones(4, requires_grad=True))
+    assert t.shape == (4,) and not t.requires_grad and t.device.type == 'cpu'
+
+
+def test_plot_rejects_empty_formats(axes):
+    with pytest.raises(ValueError, match='fmts must hold at least one '
+                                         'format string'):
+        d2l.plot(range(3), fmts=[], axes=axes)

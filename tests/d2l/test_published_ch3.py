@@ -54,28 +54,25 @@ def test_ch2_plot_a_range_and_the_helpers():
 
 # ---------------------------------------------------------- 3.2 oo-design
 def test_ch3_add_to_class_and_hyperparameters(capsys):
-    class A:
+    class Counter:
         def __init__(self):
-            self.b = 1
+            self.count = 3
 
-    a = A()
+    counter = Counter()
 
-    @d2l.add_to_class(A)
-    def do(self):
-        print('Class attribute "b" is', self.b)
+    @d2l.add_to_class(Counter)
+    def show(self):
+        print('count:', self.count)
 
-    a.do()
+    counter.show()
 
-    class B(d2l.HyperParameters):
-        def __init__(self, a, b, c):
-            self.save_hyperparameters(ignore=['c'])
-            print('self.a =', self.a, 'self.b =', self.b)
-            print('There is no self.c =', not hasattr(self, 'c'))
+    class Settings(d2l.HyperParameters):
+        def __init__(self, width, depth, seed):
+            self.save_hyperparameters(ignore=['seed'])
+            print(self.width * self.depth, hasattr(self, 'seed'))
 
-    B(a=1, b=2, c=3)
-    assert capsys.readouterr().out == ('Class attribute "b" is 1\n'
-                                       'self.a = 1 self.b = 2\n'
-                                       'There is no self.c = True\n')
+    Settings(width=4, depth=5, seed=0)
+    assert capsys.readouterr().out == 'count: 3\n20 False\n'
 
 
 def test_ch3_progress_board_demo_with_numpy_values():
@@ -115,50 +112,50 @@ def test_ch3_a_data_module_of_numpy_arrays():
 
 
 # ------------------------------------------ 3.4 scratch, book style
-class ScratchRegression(d2l.Module):
-    """Plain tensors as parameters, as the published chapter writes them."""
-    def __init__(self, num_inputs, lr, sigma=0.01):
+class HandLinReg(d2l.Module):
+    """Plain tensors as parameters, as the published chapter keeps them."""
+    def __init__(self, n_features, lr, init_std=0.01):
         super().__init__()
         self.save_hyperparameters()
-        self.w = d2l.normal(0, sigma, (num_inputs, 1), requires_grad=True)
-        self.b = d2l.zeros(1, requires_grad=True)
+        self.bias = d2l.zeros(1, requires_grad=True)
+        self.weight = d2l.normal(0, init_std, (n_features, 1),
+                                 requires_grad=True)
 
     def forward(self, X):
-        return d2l.matmul(X, self.w) + self.b
+        return self.bias + d2l.matmul(X, self.weight)
 
     def loss(self, y_hat, y):
-        l = (y_hat - d2l.reshape(y, y_hat.shape)) ** 2 / 2
-        return d2l.reduce_mean(l)
+        diff = d2l.reshape(y, y_hat.shape) - y_hat
+        return d2l.reduce_mean(0.5 * diff ** 2)
 
     def configure_optimizers(self):
-        return PlainSGD([self.w, self.b], self.lr)
+        return NaiveSGD([self.weight, self.bias], self.lr)
 
 
-class PlainSGD(d2l.HyperParameters):
+class NaiveSGD(d2l.HyperParameters):
     """No torch.no_grad() here: the Trainer's loop must provide it."""
     def __init__(self, params, lr):
         self.save_hyperparameters()
 
-    def step(self):
-        for param in self.params:
-            param -= self.lr * param.grad
-
     def zero_grad(self):
-        for param in self.params:
-            if param.grad is not None:
-                param.grad.zero_()
+        for t in self.params:
+            if t.grad is not None:
+                t.grad.zero_()
+
+    def step(self):
+        for t in self.params:
+            t -= t.grad * self.lr        # in place, on a leaf tensor
 
 
 def test_ch3_scratch_model_with_a_hand_written_sgd():
-    model = ScratchRegression(2, lr=0.03)
     data = d2l.SyntheticRegressionData(w=d2l.tensor([2, -3.4]), b=4.2)
-    trainer = d2l.Trainer(max_epochs=3)
-    trainer.fit(model, data)
+    net = HandLinReg(2, lr=0.03)
+    d2l.Trainer(max_epochs=3).fit(net, data)
     with torch.no_grad():
-        print(f'error in estimating w: {data.w - d2l.reshape(model.w, data.w.shape)}')
-        print(f'error in estimating b: {data.b - model.b}')
-    assert d2l.numpy(abs(data.w - model.w.reshape(-1))).max() < 0.4
-    assert model.board.data['val_loss'][-1].y < 0.2
+        gap = data.w - d2l.reshape(net.weight, data.w.shape)
+    assert d2l.numpy(d2l.abs(gap)).max() < 0.4
+    assert abs(float(data.b - net.bias)) < 0.4
+    assert net.board.data['val_loss'][-1].y < 0.2
 
 
 def test_ch3_package_scratch_model_with_numpy_epochs():
@@ -181,10 +178,9 @@ def test_ch3_package_sgd_inside_a_custom_model():
 
 # --------------------------------------------------- 3.5 concise
 def test_ch3_concise_model_and_get_w_b():
-    model = d2l.LinearRegression(lr=0.03)
     data = d2l.SyntheticRegressionData(w=d2l.tensor([2, -3.4]), b=4.2)
-    trainer = d2l.Trainer(max_epochs=3)
-    trainer.fit(model, data)
+    model = d2l.LinearRegression(lr=0.03)
+    d2l.Trainer(max_epochs=3).fit(model, data)
     w, b = model.get_w_b()
     w_err, b_err = data.w - d2l.reshape(w, data.w.shape), data.b - b
     assert d2l.numpy(w_err).shape == (2,) and abs(float(b_err)) < 0.1
@@ -203,60 +199,58 @@ def test_ch3_concise_checkpoint_round_trip(tmp_path):
 
 
 # ---------------------------------------------------- 3.7 weight decay
-def l2_penalty(w):
-    return d2l.reduce_sum(w ** 2) / 2
+def half_sq_norm(v):
+    return 0.5 * d2l.reduce_sum(v * v)
 
 
-class WeightDecayScratch(d2l.LinearRegressionScratch):
+class RidgeScratch(d2l.LinearRegressionScratch):
     def __init__(self, num_inputs, lambd, lr, sigma=0.01):
-        super().__init__(num_inputs, lr, sigma)
+        super().__init__(num_inputs, lr=lr, sigma=sigma)
         self.save_hyperparameters()
 
     def loss(self, y_hat, y):
-        return super().loss(y_hat, y) + self.lambd * l2_penalty(self.w)
+        return self.lambd * half_sq_norm(self.w) + super().loss(y_hat, y)
 
 
-class WeightDecay(d2l.LinearRegression):
+class RidgeConcise(d2l.LinearRegression):
     def __init__(self, wd, lr):
         super().__init__(lr)
         self.save_hyperparameters()
-        self.wd = wd
 
     def configure_optimizers(self):
-        return torch.optim.SGD([
-            {'params': self.net.weight, 'weight_decay': self.wd},
-            {'params': self.net.bias}], lr=self.lr)
+        groups = [dict(params=[self.net.bias]),
+                  dict(params=[self.net.weight], weight_decay=self.wd)]
+        return torch.optim.SGD(groups, lr=self.lr)
 
 
-class HighDimData(d2l.DataModule):
-    def __init__(self, num_train, num_val, num_inputs, batch_size):
+class Wide(d2l.DataModule):
+    def __init__(self, num_train=20, num_val=100, num_inputs=200,
+                 batch_size=5):
         super().__init__()
         self.save_hyperparameters()
-        n = num_train + num_val
-        self.X = d2l.randn(n, num_inputs)
-        noise = d2l.randn(n, 1) * 0.01
-        w, b = d2l.ones((num_inputs, 1)) * 0.01, 0.05
-        self.y = d2l.matmul(self.X, w) + b + noise
+        rows = num_train + num_val
+        self.X = d2l.randn(rows, num_inputs)
+        self.y = (d2l.matmul(self.X, d2l.ones((num_inputs, 1)) * 0.01)
+                  + 0.05 + 0.01 * d2l.randn(rows, 1))
 
     def get_dataloader(self, train):
-        i = slice(0, self.num_train) if train else slice(self.num_train, None)
-        return self.get_tensorloader([self.X, self.y], train, i)
+        part = (slice(None, self.num_train) if train
+                else slice(self.num_train, None))
+        return self.get_tensorloader((self.X, self.y), train, part)
 
 
 def test_ch3_weight_decay_scratch_and_concise():
-    data = HighDimData(num_train=20, num_val=100, num_inputs=200, batch_size=5)
-    trainer = d2l.Trainer(max_epochs=10)
-    penalties = []
+    data, trainer, sizes = Wide(), d2l.Trainer(max_epochs=10), []
     for lambd in (0, 3):
-        model = WeightDecayScratch(num_inputs=200, lambd=lambd, lr=0.01)
-        model.board.yscale = 'log'
-        trainer.fit(model, data)
-        penalties.append(float(l2_penalty(model.w)))
-    assert penalties[1] < penalties[0] / 3
-    model = WeightDecay(wd=3, lr=0.01)
-    model.board.yscale = 'log'
-    trainer.fit(model, data)
-    assert float(l2_penalty(model.get_w_b()[0])) < penalties[0]
+        net = RidgeScratch(200, lambd, lr=0.01)
+        net.board.yscale = 'log'
+        trainer.fit(net, data)
+        sizes.append(float(half_sq_norm(net.w.detach())))
+    assert sizes[1] < sizes[0] / 3
+    net = RidgeConcise(wd=3, lr=0.01)
+    net.board.yscale = 'log'
+    trainer.fit(net, data)
+    assert float(half_sq_norm(net.get_w_b()[0])) < sizes[0]
 
 
 # -------------------------------------------------- aliases and B.7
