@@ -349,13 +349,19 @@ def nbval_notebook(section, record=None):
     Returns a notebook to run with ``pytest --nbval-lax``: code cells
     marked ``# NBVAL_CHECK_OUTPUT`` are compared with the record's outputs,
     and a last cell compares the training metrics (``RTOL``/``ATOL``).
-    Without a record whose cell count matches, outputs are left empty.
+    Without a record whose cells line up with the .md's, a first cell fails
+    with a message saying to run ``make execute``.
     """
     import jupytext
     nb = jupytext.read(section.md)
     record = record if record is not None else load(section, 'quick')
     code = [c for c in nb.cells if c.cell_type == 'code']
-    if record is not None and len(record.outputs) == len(code):
+    if record is None or len(record.outputs) != len(code):
+        message = (f'{section.md.name} has no quick record whose cells '
+                   'line up with it; run `make execute`')
+        nb.cells.insert(0, probe_cell(f'raise AssertionError({message!r})'))
+        record = None
+    else:
         for n, (cell, outputs) in enumerate(zip(code, record.outputs), 1):
             cell.outputs = [dict(o) for o in outputs]
             for o in cell.outputs:

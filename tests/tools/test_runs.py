@@ -200,3 +200,12 @@ def test_metrics_that_moved_fail(points, message, monkeypatch):
 def test_a_missing_curve_fails(monkeypatch):
     with pytest.raises(AssertionError, match='board1/acc/n: recorded 2'):
         _check({'board1/acc/n': 2}, {}, monkeypatch)
+
+
+def test_nbval_notebook_without_a_record_fails_clearly(book):
+    first = book('second', cells('y = 2'))['first']
+    nb = runs.nbval_notebook(first)
+    code = [c for c in nb.cells if c.cell_type == 'code']
+    with pytest.raises(AssertionError, match='no quick record .* execute'):
+        exec(code[1].source, {})
+    assert not any('_d2l_check_metrics(' in c.source for c in code)
