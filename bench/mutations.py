@@ -184,17 +184,16 @@ def nbval(copy, sections, jobs):
 
 
 def checks(copy, m, jobs):
-    """'' when every check passes, else the name of the first that failed."""
-    if m.tests:
-        ok, tail = unit(copy, m.tests)
-        if not ok:
-            return f'unit tests ({", ".join(t.split("/")[-1] for t in m.tests)})'
-    if m.sections:
-        ok, tail = nbval(copy, m.sections, jobs)
-        if not ok:
-            return 'nbval (' + ', '.join(pathlib.Path(s).stem
-                                         for s in m.sections) + ')'
-    return ''
+    """Names of the checks that fail ('' when all pass); all are run, so
+    the report shows whether nbval catches what a unit test also catches."""
+    failed = []
+    if m.tests and not unit(copy, m.tests)[0]:
+        failed.append('unit (' + ', '.join(pathlib.Path(t).stem
+                                           for t in m.tests) + ')')
+    if m.sections and not nbval(copy, m.sections, jobs)[0]:
+        failed.append('nbval (' + ', '.join(pathlib.Path(s).stem
+                                            for s in m.sections) + ')')
+    return ' + '.join(failed)
 
 
 def apply(copy, m):
