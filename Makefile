@@ -3,6 +3,7 @@ PY      ?= .venv/bin/python
 MIRROR  ?= $(abspath ../shared/data)
 NB      ?=
 CH      ?=
+FORCE   ?=
 JOBS    ?= 2
 NBVAL   := _build/nbval
 export D2L_DATA_MIRROR ?= $(MIRROR)
@@ -23,21 +24,22 @@ sync:  ## write each chapter .md into its paired .ipynb (outputs kept)
 d2l:  ## extract the #@save cells into d2l/torch.py
 	$(PY) tools/build_d2l.py
 
-# Quick-mode runs use one thread per notebook: two notebooks share the two
-# cores, and small tensors run faster without thread hand-offs.
+# Quick-mode runs use one thread per notebook (two notebooks share the two
+# cores, and small tensors run faster without thread hand-offs) and a fixed
+# hash seed: tools/execute.py sets the same for the records nbval compares.
 QUICK_ENV = D2L_QUICK=1 OMP_NUM_THREADS=1 PYTHONHASHSEED=0
 
-execute:  ## quick-run the sections whose quick record is stale; NB=file.md for one
-	$(PY) tools/execute.py --jobs $(JOBS) $(NB)
+execute:  ## quick-run the sections whose quick record is stale; NB=file.md for one, FORCE=1 to rerun
+	$(PY) tools/execute.py --jobs $(JOBS) $(if $(FORCE),--force) $(NB)
 
-record:  ## record full (book-mode) runs: NB=path.md or CH=chapter-slug
+record:  ## record full (book-mode) runs whose record is stale: NB=path.md or CH=chapter-slug
 	$(if $(NB)$(CH),,$(error make record needs NB=path.md or CH=chapter-slug))
-	$(PY) tools/execute.py --mode full $(if $(CH),--chapter $(CH)) $(NB)
+	$(PY) tools/execute.py --mode full $(if $(FORCE),--force) $(if $(CH),--chapter $(CH)) $(NB)
 
-lint:  ## check labels, references, citations, images, titles, exercises
+lint:  ## check conventions, and that quoted {result}s are in the full records
 	$(PY) tools/lint_notebooks.py $(NB)
 
-prepare: sync d2l lint execute  ## ready a change for review: sync, extract, lint, execute
+prepare: d2l execute sync lint  ## ready a change for review: extract, quick-run stale sections, sync, lint
 
 unit:  ## unit tests of d2l and tools
 	OMP_NUM_THREADS=1 $(PY) -m pytest -q -n $(JOBS) tests
@@ -46,7 +48,7 @@ nbval:  ## quick-run every section; compare marked outputs and training metrics 
 	$(PY) tools/runs.py --nbval $(NBVAL) $(NB)
 	D2L_DATA_DIR=$(abspath _build/data) $(QUICK_ENV) $(PY) -m pytest -q -n $(JOBS) --dist loadfile --nbval-lax --nbval-current-env $(NBVAL)
 
-check:  ## the CI checks: sync, extraction, conventions, outputs fresh, unit tests, nbval
+check:  ## the CI checks: sync, extraction, conventions, fresh records, unit tests, nbval
 	$(PY) tools/sync_notebooks.py --check && $(PY) tools/build_d2l.py --check
 	$(PY) tools/lint_notebooks.py && $(PY) tools/execute.py --check
 	$(MAKE) unit nbval
