@@ -8,7 +8,9 @@ one), and reads without the book build:
   ("Section 3.1", "Fig. 3.1.2", "(3.1.4)", "Chapter 4"), linked to the site
   when one is configured (:mod:`book.config`);
 * headings carry their numbers ("3.4.2. Defining the Loss"), labelled
-  display equations a ``\\tag{3.4.1}``, unlabelled ones none;
+  display equations a ``\\tag{3.4.1}``, unlabelled ones none (display math
+  is written as ``equation*``, see `Page.math`); a dollar amount ``\\$5``
+  becomes ``$\\$$5``, which no Jupyter math renderer mistakes for math;
 * ``{cite:p}``/``{cite:t}`` become "(Author, year)" / "Author (year)", and
   a "References" cell at the end lists the works cited;
 * figures are images embedded as cell attachments, followed by their
@@ -83,6 +85,30 @@ class Target:
         if self.kind == 'equation':
             return f'({self.number})'
         return NUMFIG[self.kind].format(self.number)
+
+
+DOLLAR, MATH_DOLLAR = '\x01', '\x02'     # "\\$" in prose / in math
+
+
+def _mark_dollars(text):
+    """Replace each escaped dollar by DOLLAR (prose) or MATH_DOLLAR (math)."""
+    if '\\$' not in text:
+        return text
+    out, i, inline, display = [], 0, False, False
+    while i < len(text):
+        if text.startswith('\\$', i):
+            out.append(MATH_DOLLAR if inline or display else DOLLAR)
+            i += 2
+        elif text.startswith('$$', i):
+            display = not display
+            out.append('$$')
+            i += 2
+        else:
+            if text[i] == '$' and not display:
+                inline = not inline
+            out.append(text[i])
+            i += 1
+    return ''.join(out)
 
 
 def protect(text):
@@ -398,13 +424,17 @@ class Page:
         return restore(text, codes).strip('\n'), attachments
 
     def prose(self, text, attachments):
+        text = _mark_dollars(text)
         text = TARGET_LINE.sub('', text)
         text = DIRECTIVE.sub(self.directive, text)
         text = FIGURE_LINE.sub(lambda m: self.figure(m, attachments), text)
         text = IMAGE.sub(lambda m: self.image(m, attachments), text)
         text = DISPLAY_MATH.sub(self.math, text)
         text = ROLE.sub(self.role, text)
-        return HEADING.sub(self.heading, text)
+        text = HEADING.sub(self.heading, text)
+        # a literal dollar: Jupyter's MathJax would pair two "\\$" of prose
+        # into math, so it is written as math showing a dollar sign
+        return text.replace(DOLLAR, '$\\$$').replace(MATH_DOLLAR, '\\$')
 
     def heading(self, m):
         level = len(m['hashes'])
@@ -452,16 +482,24 @@ class Page:
         return f'> **{title}.**\n>\n{quoted}'
 
     def math(self, m):
-        if not m['label']:
-            return m.group()
-        target = self.index.labels.get(m['label'])
-        if target is None:
-            self.problems.append(f"equation {m['label']} is not in the index")
-            return f"$${m['body']}$$"
-        body = m['body']
-        stripped = body.rstrip()
-        tail = body[len(stripped):]
-        return f'$${stripped} \\tag{{{target.number}}}{tail}$$'
+        """A display equation, as ``equation*`` with the book's \\tag.
+
+        ``equation*`` rather than ``$$``: the jupyterlab-myst extension
+        numbers every ``$$`` block itself, (1), (2), ..., next to our tags;
+        MathJax (plain Jupyter) and KaTeX (the extension) both read it.
+        """
+        body = m['body'].strip()
+        tag = ''
+        if m['label']:
+            target = self.index.labels.get(m['label'])
+            if target is None:
+                self.problems.append(f"equation {m['label']} is not in the index")
+            else:
+                tag = f' \\tag{{{target.number}}}'
+        line_start = m.start() == 0 or m.string[m.start() - 1] == '\n'
+        if not line_start:
+            return f'$${body}{tag}$$'
+        return f'\\begin{{equation*}}\n{body}{tag}\n\\end{{equation*}}'
 
     # roles -------------------------------------------------------------------
     def role(self, m):
