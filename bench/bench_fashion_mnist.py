@@ -12,10 +12,10 @@ machine load affects all alike, and the median is reported. The time to
 build the data module (decode, optional resize) is reported too. Variants:
 ours with its default (no worker processes), ours with ``--workers``
 worker processes (start-up included), and d2l 1.0.3 with its default (4).
-Each process uses ``--threads`` intra-op threads (default 1, as DataLoader
-workers always do; 0 leaves OMP_NUM_THREADS alone): on a small, busy CPU,
-multi-threaded tensor operations on one minibatch mostly wait for each
-other, which makes main-process timings erratic.
+``--threads T`` sets OMP_NUM_THREADS of every measured process (default:
+inherited; DataLoader workers always use one): on a small, busy CPU,
+multi-threaded tensor operations on small arrays mostly wait for each other,
+which is why our loader gathers minibatches in single-threaded NumPy.
 
 The reference interpreter holds ``d2l==1.0.3`` (default /tmp/d2lref/bin/python
 or $D2L_REF_PYTHON; see bench/run.py for how to make it). It reads the data
@@ -85,7 +85,7 @@ def main(argv=None):
     parser.add_argument('--resize', type=int, nargs=2, default=(28, 28))
     parser.add_argument('--workers', type=int, default=2,
                         help='worker processes of the second variant of ours')
-    parser.add_argument('--threads', type=int, default=1,
+    parser.add_argument('--threads', type=int, default=0,
                         help='OMP_NUM_THREADS of every measured process '
                              '(0: inherit)')
     args = parser.parse_args(argv)
@@ -127,9 +127,10 @@ def main(argv=None):
             for name in names:
                 runs[name].append(measure(pythons[name], codes[name], env,
                                           work))
+    threads = args.threads or os.environ.get('OMP_NUM_THREADS', 'default')
     print(f'Fashion-MNIST training pass, batch size {args.batch_size}, '
           f'resize {tuple(args.resize)}, CPU, median of {args.repeats}, '
-          f'threads {args.threads or os.environ.get("OMP_NUM_THREADS")}')
+          f'threads {threads}')
     result = {}
     for name in names:
         build, seconds, rate = (statistics.median(r[i] for r in runs[name])
