@@ -276,8 +276,28 @@ def fubini_grid():
          'the column sums are then added.')
 
 
+# ---------------------------------------------------------------- A.11 ---
+def information_venn():
+    fig, ax = plt.subplots(figsize=(4.6, 2.8))
+    ax.add_patch(Circle((-0.55, 0), 1.1, color=C[0], alpha=0.35))
+    ax.add_patch(Circle((0.55, 0), 1.1, color=C[1], alpha=0.35))
+    ax.text(-1.1, 0, 'H(X | Y)', ha='center', va='center', fontsize=9)
+    ax.text(1.1, 0, 'H(Y | X)', ha='center', va='center', fontsize=9)
+    ax.text(0, 0, 'I(X; Y)', ha='center', va='center', fontsize=9,
+            weight='bold')
+    ax.text(-1.35, 0.95, 'H(X)', color=C[0], fontsize=10, ha='center')
+    ax.text(1.35, 0.95, 'H(Y)', color=C[1], fontsize=10, ha='center')
+    ax.text(0, -1.4, 'both circles together: H(X, Y)', ha='center',
+            fontsize=9, color='0.3')
+    ax.set_xlim(-2.4, 2.4); ax.set_ylim(-1.5, 1.5); ax.set_aspect('equal')
+    ax.axis('off')
+    save(fig, 'information-venn', 'Two overlapping circles H(X) and H(Y) '
+         'whose union is H(X, Y): the overlap is the mutual information, '
+         'the rest of each circle a conditional entropy.')
+
+
 if __name__ == '__main__':
     for make in [geometry_views, geometry_sum, geometry_projection,
                  geometry_plane, geometry_grids, chain_graph,
-                 substitution_strip, fubini_grid]:
+                 substitution_strip, fubini_grid, information_venn]:
         make()
