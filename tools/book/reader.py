@@ -13,8 +13,9 @@ one), and reads without the book build:
   becomes ``$\\$$5``, which no Jupyter math renderer mistakes for math;
 * ``{cite:p}``/``{cite:t}`` become "(Author, year)" / "Author (year)", and
   a "References" cell at the end lists the works cited;
-* figures are images embedded as cell attachments, followed by their
-  numbered caption ("**Fig. 3.1.2** ..."); tables get their caption;
+* figures are embedded images (``<img>`` with a data: URI, see
+  `Page.embed`), followed by their numbered caption ("**Fig. 3.1.2** ...");
+  tables get their caption;
 * ``{result}`0.82``` is the plain number; ``{{ repository }}`` the
   repository URL (or a neutral phrase); ``(label)=`` lines disappear;
 * code cells keep their source (less nbval's ``# NBVAL_...`` first line) and
@@ -27,6 +28,7 @@ book order; :class:`Index` computes them for every label of the book.
 """
 import base64
 import dataclasses
+import html
 import json
 import mimetypes
 import pathlib
@@ -109,6 +111,12 @@ def _mark_dollars(text):
             out.append(text[i])
             i += 1
     return ''.join(out)
+
+
+def _plain(markdown):
+    """Markdown of a caption as plain text (for an alt attribute)."""
+    text = re.sub(r'[*_`]', '', markdown)
+    return re.sub(r'\$([^$]*)\$', r'\1', text)
 
 
 def protect(text):
@@ -344,10 +352,7 @@ class Builder:
         n_code = 0
         for cell in md_nb.cells:
             if cell.cell_type == 'markdown':
-                source, attachments = page.markdown(cell.source)
-                new = nbformat.v4.new_markdown_cell(source)
-                if attachments:
-                    new.attachments = attachments
+                new = nbformat.v4.new_markdown_cell(page.markdown(cell.source))
             elif cell.cell_type == 'code':
                 new = nbformat.v4.new_code_cell(
                     REPOSITORY.sub(self.config.repository_text(code=True),
@@ -412,23 +417,21 @@ class Page:
         self.numberer = Numberer(section.number, {})
         self.cited = []
         self.problems = []
-        self.attachment_names = {}   # attachment name -> file
 
     # markdown ----------------------------------------------------------------
     def markdown(self, text):
-        """(new source, attachments) of one markdown cell."""
+        """The new source of one markdown cell."""
         text = resolve_repository(text, self.config)
-        attachments = {}
         text, codes = protect(text)
-        text = self.prose(text, attachments)
-        return restore(text, codes).strip('\n'), attachments
+        text = self.prose(text)
+        return restore(text, codes).strip('\n')
 
-    def prose(self, text, attachments):
+    def prose(self, text):
         text = _mark_dollars(text)
         text = TARGET_LINE.sub('', text)
         text = DIRECTIVE.sub(self.directive, text)
-        text = FIGURE_LINE.sub(lambda m: self.figure(m, attachments), text)
-        text = IMAGE.sub(lambda m: self.image(m, attachments), text)
+        text = FIGURE_LINE.sub(self.figure, text)
+        text = IMAGE.sub(lambda m: self.embed(m['src'], m['alt']), text)
         text = DISPLAY_MATH.sub(self.math, text)
         text = ROLE.sub(self.role, text)
         text = HEADING.sub(self.heading, text)
@@ -442,33 +445,33 @@ class Page:
         title = m['text']
         return f"{m['hashes']} {number}. {title}" if number else m.group()
 
-    def figure(self, m, attachments):
+    def figure(self, m):
         target = self.index.labels.get(m['label'])
-        image = self.embed(m['src'], m['alt'], attachments)
+        image = self.embed(m['src'], m['alt'])
         if target is None:
             self.problems.append(f"figure {m['label']} is not in the index")
             return image
         return f"{image}\n\n**{target.text()}** {m['alt']}"
 
-    def image(self, m, attachments):
-        return self.embed(m['src'], m['alt'], attachments)
+    def embed(self, src, alt):
+        """The image as an HTML <img> whose source is a data: URI.
 
-    def embed(self, src, alt, attachments):
-        if src.startswith(('attachment:', 'data:', 'http://', 'https://')):
+        Neither cell attachments (JupyterLab renders no SVG attachment, and
+        the jupyterlab-myst extension none at all) nor a Markdown image with
+        a data: URI (the extension drops it) show in both renderers; an
+        <img> element with a data: URI shows everywhere, and the notebook
+        stays one self-contained file.
+        """
+        if src.startswith(('data:', 'http://', 'https://')):
             return f'![{alt}]({src})'
         path = (self.section.md.parent / src).resolve()
         if not path.exists():
             self.problems.append(f'image {src} does not exist')
             return f'![{alt}]({src})'
         mime = mimetypes.guess_type(path.name)[0] or 'application/octet-stream'
-        name, k = path.name, 1
-        while self.attachment_names.get(name, path) != path:
-            k += 1
-            name = f'{path.stem}-{k}{path.suffix}'
-        self.attachment_names[name] = path
-        attachments[name] = {mime: base64.b64encode(path.read_bytes()).decode()}
-        return f'![{alt}](attachment:{name})'
-
+        data = base64.b64encode(path.read_bytes()).decode()
+        return (f'<img src="data:{mime};base64,{data}" '
+                f'alt="{html.escape(_plain(alt))}" style="max-width: 100%"/>')
     def directive(self, m):
         name, arg, body = m['name'], m['arg'].strip(), m['body'].rstrip('\n')
         label = re.search(r':name:\s*(\S+)', m['opts'])
