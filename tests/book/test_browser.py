@@ -1,16 +1,22 @@
 """The built site in a real browser (headless Chromium), opened from disk.
 
 A sample of pages (front page, API and bibliography pages, the sections with
-the most math and the most images, an appendix page) is loaded once; the
-tests then check that math was typeset by the bundled MathJax, every image
-loaded, the console stayed free of errors, navigation and the notebook links
-are there, and search finds a word. One screenshot is kept.
+the most math and the most images, an appendix page, and the search page
+with a query) is loaded once; the tests then check that math was typeset by
+the bundled MathJax, every image loaded, the console stayed free of errors,
+navigation and the notebook links are there (Colab only with a configured,
+real repository), and search finds a word and shows section numbers. One
+screenshot is kept.
 """
 import json
 import re
 
+import time
+
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import ROOT
 
 INSPECT = """
 const done = arguments[arguments.length - 1];
@@ -53,13 +59,35 @@ def _sample(site):
     return chosen
 
 
+def _search_word(site):
+    """A word of a section title (the richest section's), for search."""
+    page = _a_section(site)
+    title = re.search(r'<h1>(.*?)<', page.read_text()).group(1)
+    words = re.findall(r'[A-Za-z]{5,}', title)
+    assert words, title
+    return page, words[0].lower()
+
+
 @pytest.fixture(scope='module')
 def visits(site, browser):
     """{relative page path: what the page showed} for the sampled pages."""
     out = {}
+    browser.set_window_size(1280, 900)
     browser.get_log('browser')                      # start with an empty log
-    for page in _sample(site):
-        browser.get(page.as_uri())
+    _, word = _search_word(site)
+    search = (site / 'search.html').as_uri() + f'?q={word}'
+    for page in _sample(site) + [search]:
+        browser.get(page if isinstance(page, str) else page.as_uri())
+        if page is search:                           # let the results come in
+            WebDriverWait(browser, 30).until(lambda d: d.execute_script(
+                "return document.querySelectorAll('#search-results li').length"))
+            time.sleep(1)
+            out['search.html'] = {'console': [], 'math': 0, 'typeset': 0, 'raw': [],
+                                  'tex_errors': [], 'images': 0, 'broken': [],
+                                  'mathjax_src': []}
+            out['search.html']['console'] = [
+                e['message'] for e in browser.get_log('browser') if e['level'] == 'SEVERE']
+            continue
         info = browser.execute_async_script(INSPECT)
         info['console'] = [e['message'] for e in browser.get_log('browser')
                            if e['level'] == 'SEVERE']
@@ -68,10 +96,10 @@ def visits(site, browser):
 
 
 def test_sample_covers_sections_with_math_and_images(visits):
-    assert 'index.html' in visits
+    assert 'index.html' in visits and 'search.html' in visits
     assert sum(v['math'] for v in visits.values()) > 0
     assert sum(v['images'] for v in visits.values()) > 0
-    assert len(visits) >= 5
+    assert len(visits) >= 6
 
 
 def test_math_is_typeset_by_the_bundled_mathjax(visits):
@@ -118,22 +146,42 @@ def test_section_page_has_navigation_links_and_copy_buttons(site, browser, artif
         assert found['copy'] >= found['code']
     rel = page.relative_to(site).with_suffix('.ipynb').as_posix()
     assert found['ipynb'].endswith('notebooks/' + rel)
-    assert re.fullmatch(r'https://colab\.research\.google\.com/github/[^/]+/[^/]+/blob/'
-                        r'[^/]+/chapters/' + re.escape(rel), found['colab'])
+    from book import config
+    github = config.load(ROOT / 'chapters').github
+    if github is None:                   # no repository configured: no button
+        assert found['colab'] == ''
+    else:
+        assert re.fullmatch(r'https://colab\.research\.google\.com/github/' + re.escape(github)
+                            + r'/blob/[^/]+/chapters/' + re.escape(rel), found['colab'])
     assert re.match(r'[0-9A-Z]+(\.\d+)*\.? ', found['title']), found['title']
     shot = artifacts / 'section-page.png'
     browser.save_screenshot(str(shot))
     assert shot.stat().st_size > 10_000
 
 
-def test_search_finds_a_section_word(site, browser):
-    page = _a_section(site)
-    title = re.search(r'<h1>(.*?)<', page.read_text()).group(1)
-    words = [w for w in re.findall(r'[A-Za-z]{5,}', title)]
-    assert words, title
-    browser.get((site / 'search.html').as_uri() + f'?q={words[0].lower()}')
+def test_search_finds_a_section_word_and_shows_its_number(site, browser):
+    page, word = _search_word(site)
+    browser.get((site / 'search.html').as_uri() + f'?q={word}')
     WebDriverWait(browser, 30).until(lambda d: d.execute_script(
         "return document.querySelectorAll('#search-results li').length"))
     hits = browser.execute_script(
-        "return [...document.querySelectorAll('#search-results li a')].map(a => a.href)")
-    assert any(h.split('#')[0].endswith(page.relative_to(site).as_posix()) for h in hits), hits
+        "return [...document.querySelectorAll('#search-results li a')]"
+        ".map(a => [a.href, a.textContent])")
+    rel = page.relative_to(site).as_posix()
+    mine = [text for href, text in hits if href.split('#')[0].endswith(rel)]
+    assert mine, hits
+    number = json.loads((ROOT / '_build' / 'src' / '_book.json').read_text())[
+        'numbers'][rel[:-len('.html')]]
+    assert mine[0].startswith(f'{number}. '), mine
+
+
+PLACEHOLDER = re.compile(r'OWNER/REPO|github\.com/(owner|your[-_]?\w*|user(name)?|example)/', re.I)
+
+
+def test_no_placeholder_repository_anywhere_in_the_site(site):
+    pages = [p for p in site.rglob('*.html') if '_static' not in p.parts]
+    bad = [str(p.relative_to(site)) for p in pages if PLACEHOLDER.search(p.read_text())]
+    assert not bad, f'placeholder repository in {bad[:5]}'
+    for link in re.findall(r'href="(https://colab[^"]+)"',
+                           '\n'.join(p.read_text() for p in pages)):
+        assert not PLACEHOLDER.search(link), link
