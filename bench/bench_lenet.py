@@ -2,7 +2,7 @@
 
 Usage:
     python bench/bench_lenet.py [--ref-python PATH] [--epochs N]
-                                [--batch-size B] [--repeats R]
+                                [--batch-size B] [--repeats R] [--threads T]
 
 Runs the training of Section 7.6 (LeNet, lr 0.1, Xavier init through
 apply_init, Fashion-MNIST at 28x28, batch size 128, 10 epochs by default) on
@@ -12,6 +12,11 @@ same text for both: code written for the published API runs unchanged on
 ours. For each run it reports the seconds of `trainer.fit`, the training
 examples per second over that time (validation passes included), and the
 accuracy on all 10,000 test images; then the ratio of the median speeds.
+Both runs use the same number of intra-op threads: PyTorch's default (all
+cores) unless --threads sets OMP_NUM_THREADS for both. On a machine shared
+with other jobs, one thread is the fairer setting: with more threads than
+free cores, PyTorch's threads wait for each other and both packages slow
+down several times over, whatever they do.
 
 The reference interpreter holds d2l==1.0.3 (default /tmp/d2lref/bin/python or
 $D2L_REF_PYTHON; see bench/run.py for how to make it). It reads Fashion-MNIST
@@ -88,6 +93,8 @@ def main(argv=None):
     parser.add_argument('--epochs', type=int, default=10)
     parser.add_argument('--batch-size', type=int, default=128)
     parser.add_argument('--repeats', type=int, default=1)
+    parser.add_argument('--threads', type=int, default=None,
+                        help='OMP_NUM_THREADS for both runs')
     args = parser.parse_args(argv)
     mirror = pathlib.Path(os.environ.get(
         'D2L_DATA_MIRROR', HERE.parent.parent / 'shared' / 'data'))
@@ -107,7 +114,9 @@ def main(argv=None):
                'D2L_DATA_MIRROR': str(mirror),
                'D2L_DATA_DIR': str(tmp / 'ours')}
         env.pop('D2L_QUICK', None)
-        env.pop('OMP_NUM_THREADS', None)   # both use torch's default threads
+        env.pop('OMP_NUM_THREADS', None)   # both use the same threads
+        if args.threads is not None:
+            env['OMP_NUM_THREADS'] = str(args.threads)
         if has_ref:
             prepare_reference_root(mirror, tmp / 'data')
         versions = {name: subprocess.run(
@@ -122,11 +131,13 @@ def main(argv=None):
                 print(f'  {name:10s} {rate:7.0f} examples/s  fit '
                       f'{seconds:6.1f} s  test accuracy {acc:.4f}',
                       flush=True)
+    threads = 'default' if args.threads is None else args.threads
     print(f'LeNet on Fashion-MNIST, {args.epochs} epochs, batch size '
-          f'{args.batch_size}, CPU ({os.cpu_count()} cores), median of '
-          f'{args.repeats}')
+          f'{args.batch_size}, CPU ({os.cpu_count()} cores, threads '
+          f'{threads}), median of {args.repeats}')
     result = {'epochs': args.epochs, 'batch_size': args.batch_size,
-              'repeats': args.repeats, 'versions': versions, 'runs': runs}
+              'repeats': args.repeats, 'threads': threads,
+              'versions': versions, 'runs': runs}
     med = {}
     for name in names:
         seconds, rate, acc = (statistics.median(r[i] for r in runs[name])
