@@ -141,6 +141,8 @@ def test_t_test_rejects_bad_inputs():
         d2l.t_test([1.0, 2.0, 4.0], alternative='bigger')
     with pytest.raises(TypeError, match='mu must be a real number'):
         d2l.t_test([1.0, 2.0, 4.0], mu='0')
+    with pytest.raises(ValueError, match='zero variance'):
+        d2l.t_test([3.0, 3.0, 3.0])
 
 
 # ------------------------------------------------------------ t_interval --
