@@ -197,3 +197,37 @@ def test_reader_notebooks_number_things_as_the_site_does(sample):
         found = set(NUMBERED.findall(prose))
         assert found, rel
         assert found <= set(NUMBERED.findall(html)), (rel, found - set(NUMBERED.findall(html)))
+
+
+@pytest.fixture(scope='module')
+def sample_pdf(sample):
+    """The sample book's PDF, as the text of each page without spaces (the
+    extracted text of XeLaTeX output loses many of them)."""
+    chapters, out, _ = sample
+    assert build_book.main(['pdf', '--chapters', str(chapters), '--out', str(out)]) == 0
+    from pypdf import PdfReader
+    reader = PdfReader(out / 'pdf' / 'book.pdf')
+    return [re.sub(r'\s+', '', p.extract_text()) for p in reader.pages]
+
+
+def squeeze(text):
+    return re.sub(r'\s+', '', text)
+
+
+def test_pdf_chapter_starts_with_its_introduction(sample_pdf):
+    pages = sample_pdf
+    start = next(i for i, t in enumerate(pages) if squeeze('CHAPTER TWO BASICS') in t)
+    page = pages[start]
+    intro = page.index(squeeze('This chapter starts with tensors (Section 2.1)'))
+    assert intro < page.index(squeeze('2.1 Tensors Squares obey'))
+
+
+def test_pdf_numbers_dollars_results_and_author_year_citations(sample_pdf):
+    text = ''.join(sample_pdf)
+    for expected in ('A plumber charges $350 for three hours and $250 for two.',
+                     'The run prints hello, book.', 'argued by Doe and Roe (2020)',
+                     '(Doe and Roe, 2020; Smith et al., 2019)',
+                     'a + b = b + a (A.1.1) See (A.1.1) and Section 2.1.',
+                     'and (2.1.1) is used in Section 2.3', 'Fig. 2.3.2: Another box',
+                     '[Doe and Roe, 2020] Jane Doe and Richard Roe. A Small Book on 1/n Things.'):
+        assert squeeze(expected) in text, expected

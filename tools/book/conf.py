@@ -162,7 +162,16 @@ latex_elements = {
     'pointsize': '10pt',
     'printindex': '',
     'sphinxsetup': 'verbatimwrapslines=true, verbatimforcewraps=true',
-    'preamble': r'\setcounter{tocdepth}{1}\hypersetup{bookmarksnumbered=true}',
+    # equations, figures and tables are numbered within their section as on
+    # the site, "(3.4.1)", and "(A.1.1)" in an appendix (Sphinx's own LaTeX
+    # numbering writes the chapter in arabic: "(1.1.1)" there)
+    'preamble': r'''\setcounter{tocdepth}{1}\hypersetup{bookmarksnumbered=true}
+\makeatletter
+\AtBeginDocument{%
+  \renewcommand{\theequation}{\ifnum\value{chapter}>\z@\thesection.\fi\arabic{equation}}%
+  \renewcommand{\thefigure}{\ifnum\value{chapter}>\z@\thesection.\fi\arabic{figure}}%
+  \renewcommand{\thetable}{\ifnum\value{chapter}>\z@\thesection.\fi\arabic{table}}}
+\makeatother''',
     # the toctree caption would otherwise name the table of contents
     'tableofcontents': r'\renewcommand{\contentsname}{Contents}'
                        r'\sphinxtableofcontents',

@@ -395,9 +395,10 @@ class Stager:
 
         back_docs = []
         bib_text = bib.read_text() if bib.exists() else ''
-        if not self.pdf:      # HTML shows titles as text: $1/n$ -> 1/n
-            bib_text = BIB_MATH.sub(lambda m: bibmod.detex(m.group(), math=False),
-                                    bib_text)
+        # pybtex writes a title's math as text in both HTML and LaTeX (raw
+        # "$1/n$" on the page), so it is made plain text first: "1/n"
+        bib_text = BIB_MATH.sub(lambda m: bibmod.detex(m.group(), math=False),
+                                bib_text)
         self.put('references.bib', bib_text)
         if has_bib and not self.pdf:
             self.put('bibliography.md', '(bibliography)=\n# Bibliography\n\n'
