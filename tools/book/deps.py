@@ -23,7 +23,7 @@ DEBIAN = ['latexmk', 'texlive-xetex', 'texlive-latex-recommended',
           'chromium', 'chromium-driver']
 MODULES = ['sphinx', 'myst_nb', 'sphinxcontrib.bibtex', 'sphinx_copybutton',
            'sphinx_book_theme', 'sphinxcontrib.rsvgconverter', 'selenium',
-           'pypdf']
+           'pypdf', 'jupyterlab_myst']
 PROGRAMS = {'xelatex': 'texlive-xetex', 'latexmk': 'latexmk',
             'rsvg-convert': 'librsvg2-bin', 'pdftoppm': 'poppler-utils',
             'chromium': 'chromium', 'chromedriver': 'chromium-driver'}
