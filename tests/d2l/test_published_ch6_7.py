@@ -58,23 +58,23 @@ def test_ch6_apply_init_without_an_initializer():
 
 # ---------------------------------------------------------- 6.6 file I/O
 def test_ch6_state_dict_round_trip(tmp_path):
-    class MLP(nn.Module):
-        def __init__(self):
+    class TwoLayer(nn.Module):
+        def __init__(self, width=64):
             super().__init__()
-            self.hidden = nn.LazyLinear(256)
-            self.output = nn.LazyLinear(10)
+            self.first = nn.LazyLinear(width)
+            self.last = nn.LazyLinear(3)
 
-        def forward(self, x):
-            return self.output(F.relu(self.hidden(x)))
+        def forward(self, inputs):
+            return self.last(torch.relu(self.first(inputs)))
 
-    net = MLP()
-    X = torch.randn(size=(2, 20))
-    Y = net(X)
-    torch.save(net.state_dict(), tmp_path / 'mlp.params')
-    clone = MLP()
-    clone.load_state_dict(torch.load(tmp_path / 'mlp.params'))
-    clone.eval()
-    assert bool((clone(X) == Y).all())
+    net = TwoLayer()
+    X = d2l.normal(0, 1, (4, 7))
+    expected = net(X)
+    torch.save(net.state_dict(), tmp_path / 'two.params')
+    copy = TwoLayer()
+    copy.load_state_dict(torch.load(tmp_path / 'two.params'))
+    copy.eval()
+    assert torch.equal(copy(X), expected)
 
 
 # ---------------------------------------------------------- 6.7 GPUs
@@ -102,17 +102,18 @@ def test_ch7_corr2d_example_and_edge_detection():
 
 
 def test_ch7_book_conv2d_module_on_corr2d():
-    class Conv2D(nn.Module):
+    class HandConv(nn.Module):
+        """A reader's own single-channel layer on top of d2l.corr2d."""
         def __init__(self, kernel_size):
             super().__init__()
-            self.weight = nn.Parameter(torch.rand(kernel_size))
-            self.bias = nn.Parameter(torch.zeros(1))
+            self.bias = nn.Parameter(d2l.zeros(1))
+            self.weight = nn.Parameter(d2l.rand(*kernel_size))
 
-        def forward(self, x):
-            return d2l.corr2d(x, self.weight) + self.bias
+        def forward(self, image):
+            return self.bias + d2l.corr2d(image, self.weight)
 
-    layer = Conv2D(kernel_size=(1, 2))
-    out = layer(torch.ones(6, 8))
+    layer = HandConv(kernel_size=(1, 2))
+    out = layer(d2l.ones(6, 8))
     out.sum().backward()
     assert out.shape == (6, 7) and layer.weight.grad.shape == (1, 2)
 
