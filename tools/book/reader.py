@@ -115,7 +115,8 @@ def _mark_dollars(text):
 
 def _plain(markdown):
     """Markdown of a caption as plain text (for an alt attribute)."""
-    text = re.sub(r'[*_`]', '', markdown)
+    text = re.sub(r'\[([^\]]*)\]\([^)]*\)', r'\1', markdown)
+    text = re.sub(r'[*_`]', '', text)
     return re.sub(r'\$([^$]*)\$', r'\1', text)
 
 
@@ -417,6 +418,7 @@ class Page:
         self.numberer = Numberer(section.number, {})
         self.cited = []
         self.problems = []
+        self.links = True                # link references to the site
 
     # markdown ----------------------------------------------------------------
     def markdown(self, text):
@@ -470,8 +472,11 @@ class Page:
             return f'![{alt}]({src})'
         mime = mimetypes.guess_type(path.name)[0] or 'application/octet-stream'
         data = base64.b64encode(path.read_bytes()).decode()
+        self.links = False               # the alt text is plain: no links
+        alt = _plain(ROLE.sub(self.role, alt))
+        self.links = True
         return (f'<img src="data:{mime};base64,{data}" '
-                f'alt="{html.escape(_plain(alt))}" style="max-width: 100%"/>')
+                f'alt="{html.escape(alt)}" style="max-width: 100%"/>')
     def directive(self, m):
         name, arg, body = m['name'], m['arg'].strip(), m['body'].rstrip('\n')
         label = re.search(r':name:\s*(\S+)', m['opts'])
@@ -548,7 +553,8 @@ class Page:
             text = target.text()
         else:
             text = target.title if target.kind != 'equation' else target.text()
-        url = self.config.page_url(target.doc, target.anchor) if target.doc else None
+        url = (self.config.page_url(target.doc, target.anchor)
+               if target.doc and self.links else None)
         return f'[{text}]({url})' if url else text
 
     # extra cells -------------------------------------------------------------------
