@@ -8,8 +8,6 @@ import shutil
 
 import pytest
 
-import conftest
-
 pytest_plugins = ['pytester']
 
 CONFTEST = pathlib.Path(__file__).with_name('conftest.py')
@@ -63,7 +61,8 @@ def test_without_shared_the_tests_skip_with_one_line(checkout, tmp_path):
     result = checkout()
     result.assert_outcomes(passed=1, skipped=2)
     lines = [l for l in result.outlines if 'needs ../shared' in l]
-    assert lines == ['2 test(s) skipped: ' + conftest.SHARED_MISSING]
+    assert len(lines) == 1
+    assert lines[0].startswith('2 test(s) skipped: needs ../shared (data')
     # and the session's data cache is gone afterwards
     cache = pathlib.Path((tmp_path / 'cache-note').read_text())
     assert cache.name.startswith('d2l-test-data-') and not cache.exists()
