@@ -7,8 +7,8 @@ from the network (``D2L_OFFLINE=1``).
 
 Tests that need ``../shared`` (the data mirror, the API spec) ask for the
 `mirror` or `spec` fixture. Without it they skip, all with the one reason
-`SHARED_MISSING`, and the session ends with one line saying how many; in CI, where
-``.ci/run`` sets ``D2L_CI=1``, the same tests fail instead.
+`SHARED_MISSING`, and the session ends with one line saying how many; in
+CI, where ``.ci/run`` sets ``D2L_CI=1``, the same tests fail instead.
 """
 import os
 import pathlib

@@ -447,15 +447,15 @@ def section_keys(sections=None, d2l_dir=None):
 
 
 def _hand_written(d2l_dir):
-    """{stem: (bytes, names the header binds from it, d2l modules it imports)}."""
+    """{stem: (bytes, names the header binds from it, d2l modules it uses)}."""
     exports = {}
     for node in ast.parse(HEADER).body:
         if isinstance(node, ast.ImportFrom) and node.module == 'd2l':
             for alias in node.names:
                 exports.setdefault(alias.name, set()).add(
                     alias.asname or alias.name)
-        elif isinstance(node, ast.ImportFrom) and (node.module or '').startswith(
-                'd2l.'):
+        elif (isinstance(node, ast.ImportFrom)
+              and (node.module or '').startswith('d2l.')):
             stem = node.module.split('.')[1]
             exports.setdefault(stem, set()).update(
                 alias.asname or alias.name for alias in node.names)

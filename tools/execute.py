@@ -198,8 +198,9 @@ def check(sections):
     known = {runs.path(s, m) for s in toc.sections() for m in runs.MODES}
     for file in sorted(toc.CHAPTERS.glob('*/runs/*.json')):
         if file not in known:
-            problems.append(f'{file.relative_to(toc.CHAPTERS.parent)}: belongs to no '
-                            'section of chapters/toc.yml in quick or full mode')
+            rel = file.relative_to(toc.CHAPTERS.parent)
+            problems.append(f'{rel}: belongs to no section of '
+                            'chapters/toc.yml in quick or full mode')
     return problems, notes
 
 
@@ -259,7 +260,8 @@ def run_all(todo, mode, jobs):
         for job in as_completed(futures):
             where = f'{futures[job].chapter}/{futures[job].slug}'
             try:
-                print(f'execute: {where} ({mode}) done in {job.result():.1f} s',
+                seconds = job.result()
+                print(f'execute: {where} ({mode}) done in {seconds:.1f} s',
                       flush=True)
             except Exception as err:     # report every failure, then exit 1
                 failed.append(where)

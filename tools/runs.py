@@ -63,7 +63,7 @@ FORMAT = 1
 #: the slack absorbs other CPUs and torch versions, while a wrong update
 #: sign, unscaled dropout or validation in training mode moves a metric by
 #: far more (``bench/mutations.py``).
-RTOL, ATOL = 0.02, 1e-3
+RTOL, ATOL = 0.02, 1e-6
 PROBE_TAG = 'd2l-probe'        # cell metadata tag of the hidden cells
 METRICS_MARK = 'D2L-METRICS '  # prefix of the line the end probe prints
 
@@ -114,7 +114,8 @@ def path(section, mode):
     """Where the record of `section` in `mode` lives."""
     if mode not in MODES:
         raise ValueError(f'mode must be one of {MODES}, got {mode!r}')
-    return section.root / section.chapter / 'runs' / f'{section.slug}.{mode}.json'
+    folder = section.root / section.chapter / 'runs'
+    return folder / f'{section.slug}.{mode}.json'
 
 
 def digest(data):
@@ -166,7 +167,8 @@ class Record:
         if not self.intact:
             out.append('edited by hand (its hash does not match)')
         if not self.mode_ok:
-            out.append(f"mode drift: file says {self.file.name.rsplit('.', 2)[-2]},"
+            named = self.file.name.rsplit('.', 2)[-2]
+            out.append(f"mode drift: file says {named},"
                        f" record says {self.mode}, kernel ran "
                        f"{self.data.get('kernel_mode')}")
         if self.code_key != code_key(self.section):
@@ -382,7 +384,7 @@ def write_nbval(out, sections):
     """Write the nbval notebook of each section with code under `out`."""
     import nbformat
     out = pathlib.Path(out)
-    for old in out.glob('*/*.ipynb'):     # sections since removed or not chosen
+    for old in out.glob('*/*.ipynb'):   # removed sections, or not chosen
         old.unlink()
     written = []
     for section in sections:
