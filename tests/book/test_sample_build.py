@@ -129,7 +129,7 @@ def test_outputs_links_and_offline_assets(sample):
     served = nbformat.read(site / 'notebooks' / 'basics' / 'plots.ipynb', as_version=4)
     assert 'jupytext' not in served.metadata                          # a reader notebook
     assert served.cells[0].source.startswith('# 2.3. Plots')
-    assert 'box.svg' in served.cells[0].attachments
+    assert 'data:image/svg+xml;base64,' in served.cells[0].source        # figure embedded
     assert ('https://colab.research.google.com/github/someone/sample-book/blob/'
             'main/chapters/basics/plots.ipynb') in plots
     assert re.search(r'src="../_static/mathjax/tex-chtml.js', plots)
