@@ -61,6 +61,7 @@ def in_kernel():
 
 _live = weakref.WeakSet()   # views with a waiting point or an open output
 _hooks = {'kernel': False, 'exit': False}
+_line = {'view': None}      # the view whose terminal line is still open
 
 
 def _install_hooks():
@@ -129,10 +130,7 @@ class LiveView:
         a new figure (Jupyter) or a new line (terminal)."""
         if self._waiting and self.owner.display:
             self._show()
-        if self._line_open:
-            sys.stdout.write('\n')
-            sys.stdout.flush()
-            self._line_open = False
+        self._end_line()
         self._waiting, self._handle, self._shown_at = False, None, None
         _live.discard(self)
 
@@ -146,9 +144,21 @@ class LiveView:
         else:
             self._show_line(curves)
 
+    def _end_line(self):
+        """End this view's open terminal line with a newline."""
+        if self._line_open:
+            sys.stdout.write('\n')
+            sys.stdout.flush()
+            self._line_open = False
+        if _line['view'] is self:
+            _line['view'] = None
+
     def _show_line(self, curves):
         """Print one self-overwriting line with the latest value of each
-        curve."""
+        curve; another view's open line is ended first, not overwritten."""
+        other = _line['view']
+        if other is not None and other is not self:
+            other._end_line()
         owner = self.owner
         where = f'{owner.xlabel or "x"} {max(c.xs[-1] for c in curves):.3g}'
         if owner.xlim is not None:
@@ -161,7 +171,7 @@ class LiveView:
         self._width = max(self._width, len(line))  # pad over a longer line
         sys.stdout.write('\r' + line.ljust(self._width))
         sys.stdout.flush()
-        self._line_open = True
+        self._line_open, _line['view'] = True, self
 
     def _show_figure(self, curves):
         """Render to SVG and show it in this view's one updating output."""

@@ -163,3 +163,14 @@ def test_a_board_survives_deepcopy_and_pickle(kernel):
 def test_base_view_has_no_curves():
     with pytest.raises(NotImplementedError):
         liveplot.LiveView(object()).curves()
+
+
+def test_a_second_view_ends_the_open_line_of_the_first(capsys):
+    first, second = d2l.ProgressBoard(xlabel='a'), d2l.ProgressBoard(
+        xlabel='b')
+    first.draw(0, 1, 'y')                             # never flushed
+    second.draw(0, 2, 'y')
+    second.flush()
+    assert capsys.readouterr().out == '\ra 0  y 1\n\rb 0  y 2\n'
+    first.flush()                                     # its line is closed
+    assert capsys.readouterr().out == ''
