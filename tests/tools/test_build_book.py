@@ -207,7 +207,7 @@ def test_no_repository_no_colab_links(tmp_path):
     assert set(meta['colab'].values()) == {None}
     text = source(tmp_path / 'out' / 'src' / 'front' / 'preface.ipynb')[0][1]
     assert "from the book's repository." in text
-    assert "git clone <URL of the book's repository> book" in text
+    assert 'git clone <URL of the repository> book' in text
 
 
 def test_stage_check_mode_reports_drift_and_writes_nothing(book, capsys):

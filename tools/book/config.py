@@ -27,7 +27,7 @@ PLACEHOLDER = re.compile(
     r'owner/repo|your[-_]?(name|user|org)|example\.(com|org|net)|<[^>]*>|'
     r'\bTODO\b|\bXXX\b|\bchangeme\b', re.I)
 NEUTRAL_REPOSITORY = "the book's repository"          # in prose
-NEUTRAL_REPOSITORY_CODE = "<URL of the book's repository>"   # in a command
+NEUTRAL_REPOSITORY_CODE = '<URL of the repository>'   # in a command (no quote: shells)
 
 
 class ConfigError(ValueError):
