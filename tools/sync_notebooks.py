@@ -35,8 +35,9 @@ def header_fixed(md_path):
     if text.startswith('---\n'):
         return False
     nb = jupytext.reads(text, fmt='md')
-    nb.metadata['jupytext'] = {'formats': 'ipynb,md',
-                               'text_representation': FORMAT}
+    # no 'formats: ipynb,md': Jupyter must not write a paired .ipynb over
+    # the reader notebook when someone edits the .md there
+    nb.metadata['jupytext'] = {'text_representation': FORMAT}
     nb.metadata['kernelspec'] = KERNELSPEC
     md_path.write_text(jupytext.writes(nb, fmt='md'))
     return True

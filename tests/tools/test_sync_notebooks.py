@@ -185,6 +185,7 @@ def test_header_is_added_once(tmp_path):
     md.write_text('# A section\n\nProse.\n\n```python\nx = 40 + 2\n```\n')
     assert sync_notebooks.header_fixed(md)
     assert md.read_text().startswith('---\njupyter:')
+    assert 'formats' not in md.read_text()                # never paired
     assert not sync_notebooks.header_fixed(md)
 
 
