@@ -10,13 +10,14 @@ screenshot is kept.
 """
 import json
 import re
+import pathlib
 
 import time
 
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import ROOT
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 INSPECT = """
 const done = arguments[arguments.length - 1];
