@@ -9,9 +9,8 @@ real repository), and search finds a word and shows section numbers. One
 screenshot is kept.
 """
 import json
-import re
 import pathlib
-
+import re
 import time
 
 import pytest
