@@ -24,7 +24,6 @@ Every file is written only when its bytes change, so Sphinx re-reads only
 the pages whose notebooks changed. Files left over from an earlier staging
 (a section removed from toc.yml) are deleted.
 """
-import hashlib
 import json
 import logging
 import pathlib
@@ -43,7 +42,6 @@ import toc  # noqa: E402  (tools/toc.py: the one reader of toc.yml)
 
 log = logging.getLogger('build_book')
 
-STAGE_VERSION = 2
 FIGURE = re.compile(
     r'^!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)\s+"(?P<label>fig-[\w.-]+)"\)\s*$')
 CHAP_NUMREF = re.compile(r'\{numref\}`((?:chap|sec)-[\w-]+)`')
