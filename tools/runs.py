@@ -227,13 +227,16 @@ def clean(outputs):
 
 
 # -- the hidden probe cells ------------------------------------------------
+# The probe code runs in its own namespace (the dict ``_d2l_probe`` of the
+# kernel), so a notebook that rebinds `abs`, `sum` or `json` cannot break it.
 
-PROBE_START = r'''
-def _d2l_probe_start():
+START = r'''
+def start():
     """Seed every generator; note each progress board that draws."""
-    import random, numpy, torch
+    import os, random, numpy, torch
     random.seed(0); numpy.random.seed(0); torch.manual_seed(0)
-    try:                        # SVG ids from content, not at random
+    os.environ['SOURCE_DATE_EPOCH'] = '0'     # no date in SVG outputs
+    try:                                      # SVG ids from content
         import matplotlib
         matplotlib.rcParams['svg.hashsalt'] = 'd2l'
     except ImportError:
@@ -245,42 +248,56 @@ def _d2l_probe_start():
         return seen
     for cls, name in ((getattr(d2l, 'ProgressBoard', None), 'draw'),
                       (getattr(d2l, 'Animator', None), 'add')):
-        if cls is None or not hasattr(cls, name):
-            continue
-        def wrap(method):
-            def noted(self, *args, **kwargs):
-                if not any(s is self for s in seen):
-                    seen.append(self)
-                return method(self, *args, **kwargs)
-            return noted
-        setattr(cls, name, wrap(getattr(cls, name)))
+        if cls is not None and hasattr(cls, name):
+            setattr(cls, name, noting(getattr(cls, name), seen))
     return seen
-_d2l_probe_boards = _d2l_probe_start()
-'''.strip()
 
-PROBE_END = r'''
-def _d2l_probe_metrics():
-    """Per curve: number of points, last and mean value; plus the mode."""
-    import gc, json, math, os, platform, sys
-    boards = list(_d2l_probe_boards)
-    extra = [o for o in gc.get_objects() if type(o).__name__ in (
-        'ProgressBoard', 'Animator') and not any(o is b for b in boards)]
-    boards += sorted(extra, key=lambda o: repr(getattr(o, 'data', None)))
-    metrics = {}
-    for i, board in enumerate(boards, 1):
-        curves = getattr(board, 'data', None)
-        if not isinstance(curves, dict):   # an Animator: legend + Y lists
-            names = list(getattr(board, 'legend', None) or [])
-            ys = getattr(board, 'Y', None) or []
-            names += [f'curve{j}' for j in range(len(names), len(ys))]
-            curves = {n: [(0, y) for y in c] for n, c in zip(names, ys)}
-        for label, points in curves.items():
-            ys = [float(p[1]) for p in points]
+
+def noting(method, seen):
+    def noted(self, *args, **kwargs):
+        if not any(s is self for s in seen):
+            seen.append(self)
+        return method(self, *args, **kwargs)
+    return noted
+
+
+boards = start()
+'''
+
+END = r'''
+def curves(board):
+    """{label: [y, ...]} of a ProgressBoard, or of an Animator."""
+    data = getattr(board, 'data', None)
+    if isinstance(data, dict):
+        return {k: [float(p[1]) for p in v] for k, v in data.items()}
+    names = list(getattr(board, 'legend', None) or [])
+    ys = getattr(board, 'Y', None) or []
+    names += [f'curve{j}' for j in range(len(names), len(ys))]
+    return {n: [float(y) for y in c] for n, c in zip(names, ys)}
+
+
+def metrics():
+    """Per curve: number of points, last and mean value."""
+    import gc
+    found = list(boards)
+    found += sorted((o for o in gc.get_objects()
+                     if type(o).__name__ in ('ProgressBoard', 'Animator')
+                     and not any(o is b for b in found)),
+                    key=lambda o: repr(curves(o)))
+    out = {}
+    for i, board in enumerate(found, 1):
+        for label, ys in curves(board).items():
             if ys:
-                metrics[f'board{i}/{label}/n'] = len(ys)
-                metrics[f'board{i}/{label}/last'] = ys[-1]
-                metrics[f'board{i}/{label}/mean'] = sum(ys) / len(ys)
-    info = {'python': platform.python_version(), 'metrics': metrics}
+                out[f'board{i}/{label}/n'] = len(ys)
+                out[f'board{i}/{label}/last'] = ys[-1]
+                out[f'board{i}/{label}/mean'] = sum(ys) / len(ys)
+    return out
+
+
+def run_info():
+    """Metrics, mode, device and versions of this kernel."""
+    import os, platform
+    info = {'python': platform.python_version(), 'metrics': metrics()}
     try:
         import torch
         info['torch'] = torch.__version__
@@ -297,14 +314,17 @@ def _d2l_probe_metrics():
     except Exception:
         pass
     return info
-print(%r + __import__('json').dumps(_d2l_probe_metrics(), sort_keys=True))
-'''.strip() % METRICS_MARK
+'''
+
+EMIT = r'''
+import json
+print(%r + json.dumps(run_info(), sort_keys=True))
+''' % METRICS_MARK
 
 CHECK = r'''
-def _d2l_check_metrics(recorded, rtol, atol):
+def check(recorded, rtol, atol):
     """Fail when a training curve moved away from the quick record."""
-    now = _d2l_probe_metrics()['metrics']
-    bad = []
+    now, bad = metrics(), []
     for name in sorted(set(recorded) | set(now)):
         old, new = recorded.get(name), now.get(name)
         if old is not None and new is not None and old != old and new != new:
@@ -320,8 +340,27 @@ def _d2l_check_metrics(recorded, rtol, atol):
                              f'(tolerance {rtol} x |recorded| + {atol}):\n  '
                              + '\n  '.join(bad))
     print(f'{len(now)} quick-mode metrics match the record')
-_d2l_check_metrics(__import__('json').loads(%r), %r, %r)
-'''.strip()
+
+
+import json
+check(json.loads(%r), %r, %r)
+'''
+
+
+def probe_source(code, first=False):
+    """A cell that runs `code` in the probe's own namespace."""
+    setup = '_d2l_probe = {}\n' if first else ''
+    return f'{setup}exec({code.strip()!r}, _d2l_probe)'
+
+
+PROBE_START = probe_source(START, first=True)
+PROBE_END = probe_source(END + EMIT)
+
+
+def check_source(metrics):
+    """The nbval cell comparing the metrics with `metrics` (a record's)."""
+    return probe_source(END + CHECK % (json.dumps(metrics, sort_keys=True),
+                                       RTOL, ATOL))
 
 
 def probe_cell(source):
@@ -372,10 +411,8 @@ def nbval_notebook(section, record=None):
             cell.execution_count = n
     if code:
         nb.cells.insert(0, probe_cell(PROBE_START))
-        nb.cells.append(probe_cell(PROBE_END.rsplit('\nprint(', 1)[0]))
         if record is not None:
-            nb.cells.append(probe_cell(CHECK % (
-                json.dumps(record.metrics, sort_keys=True), RTOL, ATOL)))
+            nb.cells.append(probe_cell(check_source(record.metrics)))
     import nbformat
     return nbformat.from_dict(nb)
 
