@@ -42,8 +42,9 @@ lint:  ## check conventions, and that quoted {result}s are in the full records
 prepare: d2l execute sync lint  ## ready a change for review: extract, quick-run stale sections, sync, lint
 
 # One process: each xdist worker pays the torch (and torch._dynamo) import
-# again; on 2 cores the suite took 55-70 s serial against 93-95 s with -n 2
-# (CPU time 22-24 s against 36-38 s).
+# again. On our 2 cores (926 tests) -n 2 costs 1.5x the CPU time (28-35 s
+# against 19-23 s); with the cores nearly idle the wall times tie (median
+# 22 s against 23 s), with them busy serial wins (55-70 s against 93-95 s).
 unit:  ## unit tests of d2l and tools
 	OMP_NUM_THREADS=1 $(PY) -m pytest -q tests
 
