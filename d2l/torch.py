@@ -21,7 +21,8 @@ from torch.nn import functional as F
 
 from d2l.hub import DATA_HUB, DATA_URL, download, download_extract, extract
 from d2l.quickmode import cap, is_quick, mode, pick
-from d2l import checks
+from d2l import checks, liveplot, quickmode
+from d2l import fashion
 
 d2l = sys.modules[__name__]
 nn_Module = nn.Module
@@ -90,14 +91,25 @@ def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend):
 
 
 def _is_one_curve(data):
-    """True for a single curve (1-D array or flat list of numbers).
+    """True for one curve: a 1-D array or a flat sequence of numbers.
 
     Defined in Section 2.4 (preliminaries/calculus).
     """
     if hasattr(data, 'ndim'):
         return data.ndim == 1
-    return isinstance(data, (list, tuple)) and (
-        len(data) == 0 or not hasattr(data[0], '__len__'))
+    return isinstance(data, (list, tuple, range)) and all(
+        getattr(v, 'ndim', 0) == 0 and not isinstance(v, (list, tuple, range))
+        for v in data)
+
+
+def _as_floats(curve):
+    """A curve as floats: a tensor detached on the CPU, else a float list.
+
+    Defined in Section 2.4 (preliminaries/calculus).
+    """
+    if torch.is_tensor(curve):
+        return curve.detach().cpu()
+    return [float(v.detach() if torch.is_tensor(v) else v) for v in curve]
 
 
 def plot(X, Y=None, xlabel=None, ylabel=None, legend=[], xlim=None,
@@ -108,13 +120,17 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=[], xlim=None,
     Defined in Section 2.4 (preliminaries/calculus).
     """
     import matplotlib.pyplot as plt
+    if len(fmts) == 0:
+        raise ValueError('fmts must hold at least one format string')
     if Y is None:
         X, Y = None, X
     Ys = [Y] if d2l._is_one_curve(Y) else list(Y)
+    Ys = [d2l._as_floats(y) for y in Ys]
     if X is None:
         Xs = [range(len(y)) for y in Ys]
     else:
         Xs = [X] * len(Ys) if d2l._is_one_curve(X) else list(X)
+        Xs = [d2l._as_floats(x) for x in Xs]
     if len(Xs) != len(Ys):
         raise ValueError(f'got {len(Xs)} x-sequences for {len(Ys)} curves')
     set_figsize(figsize)
@@ -166,6 +182,9 @@ class HyperParameters:
             setattr(self, k, v)
 
 
+Point = collections.namedtuple('Point', ['x', 'y'])
+
+
 class ProgressBoard(d2l.HyperParameters):
     """Record points of named curves; show them, throttled, as they grow.
 
@@ -176,115 +195,26 @@ class ProgressBoard(d2l.HyperParameters):
                  ls=['-', '--', '-.', ':'], colors=['C0', 'C1', 'C2', 'C3'],
                  fig=None, axes=None, figsize=(3.5, 2.5), display=True):
         self.save_hyperparameters()
-        self.data = {}        # label -> list of recorded (x, y) points
-        self._raw = {}        # label -> raw points not yet averaged
-        self._handle = None   # IPython display handle of the live figure
-        self._shown_at = None  # time of the last show (None: not started)
-        self._width = 0       # length of the longest progress line so far
+        self.data = {}    # label -> list of recorded Points
+        self._raw = {}    # label -> raw (x, y) points not yet averaged
+        self._view = d2l.liveplot.BoardView(self)  # when and where to show
 
     def draw(self, x, y, label, every_n=1):
-        """Add raw point (x, y) to curve `label`; record a mean every_n points.
-
-        Defined in Section 3.2 (linear-regression/oo-design).
-        """
-        if every_n < 1 or int(every_n) != every_n:
-            raise ValueError(f'every_n must be a positive int, got {every_n!r}')
+        """Add raw point (x, y) to curve `label`; record a mean every_n points."""
+        every_n = d2l.checks.integer(every_n, 'every_n', at_least=1)
         raw = self._raw.setdefault(label, [])
         raw.append((x, y.detach() if torch.is_tensor(y) else y))
         if len(raw) < every_n:
             return
         xs, ys = zip(*raw)
-        point = (float(sum(xs)) / every_n, float(sum(ys)) / every_n)
+        point = d2l.Point(float(sum(xs)) / len(raw), float(sum(ys)) / len(raw))
         self.data.setdefault(label, []).append(point)
         raw.clear()
-        self._show(final=False)
-
-    def _show(self, final):
-        """Show the curves if `final` or if 0.5 s passed since the last show.
-
-        Defined in Section 3.2 (linear-regression/oo-design).
-        """
-        now = time.monotonic()
-        if self._shown_at is None and not final:
-            self._shown_at = now
-        if not self.display or not self.data or (
-                not final and now - self._shown_at < 0.5):
-            return
-        self._shown_at = now
-        if d2l._in_kernel():
-            self._show_figure(final)
-        else:
-            self._show_line(final)
-
-    def _show_line(self, final):
-        """Print one self-overwriting line with the latest value of each curve.
-
-        Defined in Section 3.2 (linear-regression/oo-design).
-        """
-        x = max(points[-1][0] for points in self.data.values())
-        where = f'{self.xlabel or "x"} {x:.3g}'
-        if self.xlim is not None:
-            where += f'/{self.xlim[1]:.3g}'
-        values = '  '.join(f'{label} {points[-1][1]:.4g}'
-                           for label, points in self.data.items())
-        line = f'{where}  {values}'
-        self._width = max(self._width, len(line))  # pad over a longer old line
-        sys.stdout.write('\r' + line.ljust(self._width) + ('\n' if final else ''))
-        sys.stdout.flush()
-
-    def _show_figure(self, final):
-        """Render the curves to SVG and show them in one updating output.
-
-        Defined in Section 3.2 (linear-regression/oo-design).
-        """
-        from IPython.display import SVG, display
-        svg = self._render()
-        if self._handle is None:
-            self._handle = display(SVG(svg), display_id=True)
-        else:
-            self._handle.update(SVG(svg))
-        if final:  # the next fit (or demo) starts a new output
-            self._handle = None
-
-    def _render(self):
-        """Draw all recorded curves and return the figure as SVG text.
-
-        Defined in Section 3.2 (linear-regression/oo-design).
-        """
-        import io
-        from matplotlib.figure import Figure
-        if self.axes is None:
-            self.fig = self.fig or Figure(figsize=self.figsize)
-            self.axes = self.fig.add_subplot()
-        ax = self.axes
-        ax.cla()
-        for i, (label, points) in enumerate(self.data.items()):
-            xs, ys = zip(*points)
-            ax.plot(xs, ys, linestyle=self.ls[i % len(self.ls)],
-                    color=self.colors[i % len(self.colors)], label=label)
-        d2l.set_axes(ax, self.xlabel, self.ylabel, self.xlim, self.ylim,
-                     self.xscale, self.yscale, list(self.data))
-        buffer = io.StringIO()
-        ax.figure.savefig(buffer, format='svg', bbox_inches='tight')
-        return buffer.getvalue()
+        self._view.changed(point.x)
 
     def flush(self):
-        """Show the curves now (end of training), whatever the throttle says.
-
-        Defined in Section 3.2 (linear-regression/oo-design).
-        """
-        self._show(final=True)
-
-
-def _in_kernel():
-    """Whether we run inside a Jupyter (IPython) kernel.
-
-    Defined in Section 3.2 (linear-regression/oo-design).
-    """
-    if 'IPython' not in sys.modules:
-        return False
-    shell = sys.modules['IPython'].get_ipython()
-    return shell is not None and hasattr(shell, 'kernel')
+        """Show whatever is waiting now, ignoring the throttle."""
+        self._view.flush()
 
 
 class Module(nn.Module, d2l.HyperParameters):
@@ -294,45 +224,32 @@ class Module(nn.Module, d2l.HyperParameters):
     """
     def __init__(self, plot_train_per_epoch=2, plot_valid_per_epoch=1):
         super().__init__()
-        for name, value in [('plot_train_per_epoch', plot_train_per_epoch),
-                            ('plot_valid_per_epoch', plot_valid_per_epoch)]:
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f'{name} must be a positive int, '
-                                 f'got {value!r}')
+        plot_train_per_epoch = d2l.checks.integer(
+            plot_train_per_epoch, 'plot_train_per_epoch', at_least=1)
+        plot_valid_per_epoch = d2l.checks.integer(
+            plot_valid_per_epoch, 'plot_valid_per_epoch', at_least=1)
         self.save_hyperparameters()
         self.board = d2l.ProgressBoard()
 
     def forward(self, X):
-        """Apply `self.net`; override to compute the output another way.
-
-        Defined in Section 3.2 (linear-regression/oo-design).
-        """
+        """Apply `self.net`; override to compute the output another way."""
         if not hasattr(self, 'net'):
             raise NotImplementedError(f'{type(self).__name__} needs self.net '
                                       'or its own forward method')
         return self.net(X)
 
     def loss(self, y_hat, y):
-        """The objective to minimise; each model defines its own.
-
-        Defined in Section 3.2 (linear-regression/oo-design).
-        """
+        """The objective to minimise; each model defines its own."""
         raise NotImplementedError
 
     def training_step(self, batch):
-        """Loss on one training minibatch (inputs..., label); recorded.
-
-        Defined in Section 3.2 (linear-regression/oo-design).
-        """
+        """Loss on one training minibatch (inputs..., label); recorded."""
         l = self.loss(self(*batch[:-1]), batch[-1])
         self.plot('loss', l, train=True)
         return l
 
     def validation_step(self, batch):
-        """Loss on one validation minibatch; recorded, not returned.
-
-        Defined in Section 3.2 (linear-regression/oo-design).
-        """
+        """Loss on one validation minibatch; recorded, not returned."""
         l = self.loss(self(*batch[:-1]), batch[-1])
         self.plot('loss', l, train=False)
 
@@ -347,10 +264,7 @@ class Module(nn.Module, d2l.HyperParameters):
         return torch.optim.SGD(self.parameters(), lr=self.lr)
 
     def plot(self, key, value, train):
-        """Record metric `key` at the current position of the Trainer.
-
-        Defined in Section 3.2 (linear-regression/oo-design).
-        """
+        """Record metric `key` at the current position of the Trainer."""
         if not hasattr(self, 'trainer'):
             raise RuntimeError('plot needs self.trainer; it is set by '
                                'Trainer.fit, so call plot during training')
@@ -364,6 +278,31 @@ class Module(nn.Module, d2l.HyperParameters):
             n = t.num_val_batches // self.plot_valid_per_epoch
         label = ('train_' if train else 'val_') + key
         self.board.draw(x, value, label, every_n=max(n, 1))
+
+    def apply_init(self, inputs, init=None):
+        """Create lazy parameters with one dry run on `inputs`, then apply init.
+
+        `inputs` lists the arguments of forward, e.g. [X]; the dry run is done
+        in eval mode without gradients, so it changes no state of the model.
+
+        Defined in Section 6.4 (builders-guide/lazy-init).
+        """
+        if not isinstance(inputs, (list, tuple)):
+            raise TypeError(f'inputs must be a list or tuple of arguments of '
+                            f'forward, e.g. [X], got {type(inputs).__name__}')
+        was_training = self.training
+        self.eval()
+        with torch.no_grad():
+            self(*inputs)                       # lazy layers infer their shapes
+        self.train(was_training)
+        if init is None:
+            return
+        waiting = [name for name, p in self.named_parameters()
+                   if isinstance(p, nn.parameter.UninitializedParameter)]
+        if waiting:
+            raise ValueError(f'the dry run did not create {waiting}; '
+                             'does forward use every layer?')
+        getattr(self, 'net', self).apply(init)  # the book's models keep self.net
 
 
 class DataModule(d2l.HyperParameters):
@@ -389,6 +328,7 @@ class DataModule(d2l.HyperParameters):
 
         Defined in Section 3.3 (linear-regression/synthetic-regression-data).
         """
+        tensors = [torch.as_tensor(t) for t in tensors]  # NumPy arrays too
         if len({len(t) for t in tensors}) != 1:
             raise ValueError(f'tensors must have equally many rows, got '
                              f'{[len(t) for t in tensors]}')
@@ -396,7 +336,8 @@ class DataModule(d2l.HyperParameters):
                                       SequentialSampler, TensorDataset)
         dataset = TensorDataset(*(t[indices] for t in tensors))
         order = RandomSampler(dataset) if train else SequentialSampler(dataset)
-        batches = BatchSampler(order, self.batch_size, drop_last=False)
+        batch_size = d2l.checks.integer(self.batch_size, 'batch_size', at_least=1)
+        batches = BatchSampler(order, batch_size, drop_last=False)
         return DataLoader(dataset, sampler=batches, batch_size=None)
 
 
@@ -410,23 +351,16 @@ class Trainer(d2l.HyperParameters):
 
         Defined in Section 6.7 (builders-guide/use-gpu).
         """
-        if not isinstance(max_epochs, int) or max_epochs < 1:
-            raise ValueError(f'max_epochs must be a positive int, '
-                             f'got {max_epochs!r}')
-        if isinstance(num_gpus, bool) or not isinstance(num_gpus, int):
-            raise TypeError(f'num_gpus must be an int, '
-                            f'got {type(num_gpus).__name__}')
-        if num_gpus < 0:
-            raise ValueError(f'num_gpus must be >= 0, got {num_gpus}')
+        max_epochs = d2l.checks.integer(max_epochs, 'max_epochs', at_least=1)
+        num_gpus = d2l.checks.integer(num_gpus, 'num_gpus', at_least=0)
+        gradient_clip_val = d2l.checks.real(gradient_clip_val,
+                                            'gradient_clip_val', at_least=0)
         self.save_hyperparameters()
         accelerators = [d for d in d2l.try_all_gpus() if d.type != 'cpu']
         self.gpus = accelerators[:num_gpus]  # [] means: train on the CPU
 
     def prepare_data(self, data):
-        """Get the loaders of `data` and the number of batches to use.
-
-        Defined in Section 3.2 (linear-regression/oo-design).
-        """
+        """Get the loaders of `data` and the number of batches to use."""
         self.train_dataloader = data.train_dataloader()
         self.val_dataloader = data.val_dataloader()
         self.num_train_batches = d2l.cap('max_train_batches',
@@ -447,10 +381,9 @@ class Trainer(d2l.HyperParameters):
         self.model = model
 
     def fit(self, model, data):
-        """Train `model` on `data` for max_epochs (capped in quick mode).
-
-        Defined in Section 3.2 (linear-regression/oo-design).
-        """
+        """Train `model` on `data` for max_epochs (capped in quick mode)."""
+        d2l.checks.instance(model, 'model', d2l.Module)
+        d2l.checks.instance(data, 'data', d2l.DataModule)
         self.prepare_data(data)
         self.prepare_model(model)
         self.optim = model.configure_optimizers()
@@ -467,14 +400,20 @@ class Trainer(d2l.HyperParameters):
         Defined in Section 3.4 (linear-regression/linear-regression-scratch).
         """
         self.model.train()
-        for _, batch in zip(range(self.num_train_batches), self.train_dataloader):
+        for i, batch in zip(range(self.num_train_batches), self.train_dataloader):
             loss = self.model.training_step(self.prepare_batch(batch))
+            if not torch.isfinite(loss).all():
+                raise FloatingPointError(
+                    f'the training loss is {loss.detach().cpu()} in epoch '
+                    f'{self.epoch + 1}, minibatch {i + 1}: lower lr or check '
+                    'the data')
             self.optim.zero_grad()
             loss.backward()
-            if self.gradient_clip_val > 0:
-                nn.utils.clip_grad_norm_(self.model.parameters(),
-                                         self.gradient_clip_val)
-            self.optim.step()
+            with torch.no_grad():      # in-place updates: not for autograd
+                if self.gradient_clip_val > 0:
+                    nn.utils.clip_grad_norm_(self.model.parameters(),
+                                             self.gradient_clip_val)
+                self.optim.step()
             self.train_batch_idx += 1
         if self.val_dataloader is None:
             return
@@ -507,6 +446,9 @@ class SyntheticRegressionData(d2l.DataModule):
         if w.ndim != 1:
             raise ValueError(f'w must be a vector (1-D), got shape '
                              f'{tuple(w.shape)}')
+        num_train = d2l.checks.integer(num_train, 'num_train', at_least=1)
+        num_val = d2l.checks.integer(num_val, 'num_val', at_least=0)
+        batch_size = d2l.checks.integer(batch_size, 'batch_size', at_least=1)
         self.save_hyperparameters()
         n = num_train + num_val
         self.X = torch.randn(n, len(w))                 # (n, d)
@@ -514,12 +456,10 @@ class SyntheticRegressionData(d2l.DataModule):
         self.y = self.X @ w.reshape(-1, 1) + b + eps    # (n, 1)
 
     def get_dataloader(self, train):
-        """Loader of the training split (train=True) or the validation split.
-
-        Defined in Section 3.3 (linear-regression/synthetic-regression-data).
-        """
-        i = slice(0, self.num_train) if train else slice(self.num_train, None)
-        return self.get_tensorloader((self.X, self.y), train, i)
+        """Loader of the training split (train=True) or the validation split."""
+        n = self.num_train
+        rows = slice(0, n) if train else slice(n, n + self.num_val)
+        return self.get_tensorloader((self.X, self.y), train, rows)
 
 
 class LinearRegressionScratch(d2l.Module):
@@ -529,35 +469,27 @@ class LinearRegressionScratch(d2l.Module):
     """
     def __init__(self, num_inputs, lr, sigma=0.01):
         super().__init__()
+        num_inputs = d2l.checks.integer(num_inputs, 'num_inputs', at_least=1)
         self.save_hyperparameters()
         self.w = nn.Parameter(torch.normal(0, sigma, (num_inputs, 1)))
         self.b = nn.Parameter(torch.zeros(1))
 
     def forward(self, X):
-        """Predictions Xw + b for a minibatch X of shape (B, num_inputs).
-
-        Defined in Section 3.4 (linear-regression/linear-regression-scratch).
-        """
+        """Predictions Xw + b for a minibatch X of shape (B, num_inputs)."""
         if X.ndim != 2 or X.shape[1] != self.num_inputs:
             raise ValueError(f'expected X of shape (B, {self.num_inputs}), '
                              f'got {tuple(X.shape)}')
         return X @ self.w + self.b                     # (B, d) @ (d, 1) -> (B, 1)
 
     def loss(self, y_hat, y):
-        """Half squared error averaged over the minibatch.
-
-        Defined in Section 3.4 (linear-regression/linear-regression-scratch).
-        """
+        """Half squared error averaged over the minibatch."""
         if y_hat.shape != y.shape:
             raise ValueError(f'y_hat has shape {tuple(y_hat.shape)} but y has '
                              f'{tuple(y.shape)}; they must agree')
         return ((y_hat - y) ** 2 / 2).mean()
 
     def configure_optimizers(self):
-        """Plain SGD on w and b with the model's learning rate.
-
-        Defined in Section 3.4 (linear-regression/linear-regression-scratch).
-        """
+        """Plain SGD on w and b with the model's learning rate."""
         return SGD([self.w, self.b], self.lr)
 
 
@@ -567,6 +499,10 @@ class SGD(d2l.HyperParameters):
     Defined in Section 3.4 (linear-regression/linear-regression-scratch).
     """
     def __init__(self, params, lr):
+        if torch.is_tensor(params):  # list(tensor) would iterate its rows
+            raise TypeError('params must be a list of tensors, such as '
+                            '[w, b], not a single tensor')
+        lr = d2l.checks.real(lr, 'lr')
         if lr <= 0:
             raise ValueError(f'lr must be positive, got {lr}')
         self.save_hyperparameters(ignore=['params'])
@@ -591,219 +527,82 @@ class LinearRegression(d2l.Module):
     """
     def __init__(self, lr):
         super().__init__()
+        lr = d2l.checks.real(lr, 'lr')
         if lr <= 0:
             raise ValueError(f'lr must be positive, got {lr}')
         self.save_hyperparameters()
         self.net = nn.LazyLinear(1)
-        self._init_hook = self.net.register_forward_pre_hook(self._init_net)
+        self._init_hook = self.net.register_forward_pre_hook(
+            self._init_net, prepend=True)     # before the lazy layer's hook
 
     def _init_net(self, net, args):
-        """Initialize the just-created weights, then unregister this hook."""
-        nn.init.normal_(net.weight, mean=0, std=0.01)
-        nn.init.zeros_(net.bias)
+        """Create and initialize the weights, unless a checkpoint set them."""
+        if net.has_uninitialized_params():    # not loaded by load_state_dict
+            net.initialize_parameters(*args)  # shapes from the input X
+            nn.init.normal_(net.weight, mean=0, std=0.01)
+            nn.init.zeros_(net.bias)
         self._init_hook.remove()
 
     def forward(self, X):
-        """Predictions of shape (B, 1) for X of shape (B, d).
-
-        Defined in Section 3.5 (linear-regression/linear-regression-concise).
-        """
+        """Predictions of shape (B, 1) for X of shape (B, d)."""
         return self.net(X)                              # (B, d) -> (B, 1)
 
     def loss(self, y_hat, y):
-        """Mean squared error (no factor 1/2) over the minibatch.
-
-        Defined in Section 3.5 (linear-regression/linear-regression-concise).
-        """
+        """Mean squared error (no factor 1/2) over the minibatch."""
         if y_hat.shape != y.shape:
             raise ValueError(f'y_hat has shape {tuple(y_hat.shape)} but y has '
                              f'{tuple(y.shape)}; they must agree')
         return nn.MSELoss()(y_hat, y)
 
     def configure_optimizers(self):
-        """Plain minibatch SGD over all parameters, from torch.optim.
-
-        Defined in Section 3.5 (linear-regression/linear-regression-concise).
-        """
+        """Plain minibatch SGD over all parameters, from torch.optim."""
         return torch.optim.SGD(self.parameters(), lr=self.lr)
 
     def get_w_b(self):
-        """(weight of shape (1, d), bias of shape (1,)) of the trained layer.
-
-        Defined in Section 3.5 (linear-regression/linear-regression-concise).
-        """
+        """(weight of shape (1, d), bias of shape (1,)) of the trained layer."""
         if isinstance(self.net.weight, nn.parameter.UninitializedParameter):
             raise RuntimeError('the layer has no weights yet; run a forward '
                                'pass (or fit the model) first')
         return self.net.weight.detach(), self.net.bias.detach()
 
 
-def _read_idx(path):
-    """Decode a gzip-compressed IDX file into a uint8 tensor.
-
-    The header is a magic number (0, 0, dtype code, number of axes) and
-    one big-endian 32-bit size per axis; the rest is the raw array.
-
-    Defined in Section 4.2 (linear-classification/image-classification-dataset).
-    """
-    import gzip
-    with gzip.open(path, 'rb') as f:
-        raw = f.read()
-    if raw[:2] != b'\x00\x00' or raw[2] != 0x08:
-        raise ValueError(f'{path}: expected an IDX file of unsigned bytes '
-                         f'(magic 0x0008....), got {raw[:4].hex()}')
-    ndim = raw[3]
-    shape = np.frombuffer(raw, dtype='>u4', count=ndim, offset=4)
-    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
-    return torch.from_numpy(data.reshape(shape.astype(np.int64)).copy())
-
-
-class _ImageTensors(torch.utils.data.Dataset):
-    """uint8 images (N, C, H, W) and labels (N,); images served in [0, 1].
-
-    Indexing with a list of positions returns a whole minibatch in one gather.
-
-    Defined in Section 4.2 (linear-classification/image-classification-dataset).
-    """
-    def __init__(self, images, labels):
-        self.images, self.labels = images, labels
-
-    def __len__(self):
-        return len(self.labels)
-
-    def __getitem__(self, idx):
-        idx = torch.as_tensor(idx)
-        rows = idx.reshape(-1)                                   # (B,)
-        X = self.images.index_select(0, rows).float().div_(255)  # (B, C, H, W)
-        y = self.labels.index_select(0, rows)                    # (B,)
-        return (X[0], y[0]) if idx.ndim == 0 else (X, y)
-
-
-def _balanced_subset(labels, per_class, seed=0):
-    """Sorted positions of `per_class` random examples of every class.
-
-    Defined in Section 4.2 (linear-classification/image-classification-dataset).
-    """
-    gen = torch.Generator().manual_seed(seed)
-    order = torch.randperm(len(labels), generator=gen)        # (N,)
-    picks = [order[labels[order] == c][:per_class]
-             for c in labels.unique()]                        # each (<= k,)
-    short = [len(p) for p in picks if len(p) < per_class]
-    if short:
-        raise ValueError(f'expected {per_class} examples of every class, '
-                         f'but one class has only {min(short)}')
-    return torch.cat(picks).sort().values                     # (classes*k,)
-
-
-_FMNIST_URL = 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/'
-d2l.DATA_HUB['fashion-mnist-train-images'] = (
-    _FMNIST_URL + 'train-images-idx3-ubyte.gz',
-    '95978b76b6897f6ca69a25145d01716efb615989')
-d2l.DATA_HUB['fashion-mnist-train-labels'] = (
-    _FMNIST_URL + 'train-labels-idx1-ubyte.gz',
-    '09814cfef5a041118ceace42f8dae995319d331a')
-d2l.DATA_HUB['fashion-mnist-t10k-images'] = (
-    _FMNIST_URL + 't10k-images-idx3-ubyte.gz',
-    '5edda96c6d8c36ff915115a0e8136d370a021576')
-d2l.DATA_HUB['fashion-mnist-t10k-labels'] = (
-    _FMNIST_URL + 't10k-labels-idx1-ubyte.gz',
-    '9caad14e1aff9adac77d3744963212d36af15bee')
-
-
 class FashionMNIST(d2l.DataModule):
     """Fashion-MNIST: 28x28 grayscale images of clothing in 10 classes.
-
-    Both splits are decoded once and kept in memory as uint8 tensors.
 
     Defined in Section 4.2 (linear-classification/image-classification-dataset).
     """
     def __init__(self, batch_size=64, resize=(28, 28)):
-        super().__init__()
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f'expected a positive int batch_size, '
-                             f'got {batch_size!r}')
-        if not (isinstance(resize, (tuple, list)) and len(resize) == 2
-                and all(isinstance(s, int) and s > 0 for s in resize)):
-            raise ValueError(f'expected resize=(height, width) of positive '
-                             f'ints, got {resize!r}')
+        super().__init__(num_workers=0)    # why no workers: see below
+        batch_size = d2l.checks.integer(batch_size, 'batch_size', at_least=1)
         self.save_hyperparameters()
-        self.train = self._load('train', d2l.pick(None, quick=300))
-        self.val = self._load('t10k', d2l.pick(None, quick=100))
-
-    def _load(self, split, per_class=None):
-        """Decode split 'train' or 't10k' into uint8 images (N, 1, H, W).
-
-        Defined in Section 4.2 (linear-classification/image-classification-dataset).
-        """
-        X = self._read(f'fashion-mnist-{split}-images')    # (N, 28, 28)
-        y = self._read(f'fashion-mnist-{split}-labels').long()   # (N,)
-        if per_class is not None:
-            keep = d2l._balanced_subset(y, per_class)
-            X, y = X.index_select(0, keep), y.index_select(0, keep)
-        X = X.unsqueeze(1)                              # (N, 1, 28, 28)
-        if tuple(self.resize) != tuple(X.shape[-2:]):
-            from torchvision.transforms.v2 import functional as TF
-            X = torch.cat([TF.resize(chunk, list(self.resize), antialias=True)
-                           for chunk in X.split(4096)])  # (N, 1, H, W)
-        return d2l._ImageTensors(X, y)
-
-    def _read(self, name):
-        """The uint8 tensor of DATA_HUB file `name`, decoded once and cached.
-
-        Defined in Section 4.2 (linear-classification/image-classification-dataset).
-        """
-        url, sha1 = d2l.DATA_HUB[name]
-        path = d2l.download(url, self.root, sha1)
-        cache = f'{path}.{sha1[:8]}.pt'
-        if os.path.exists(cache):
-            return torch.load(cache)
-        data = d2l._read_idx(path)
-        part = f'{cache}.{os.getpid()}.part'     # private to this process
-        torch.save(data, part)
-        os.replace(part, cache)                  # atomic: never a partial cache
-        return data
+        self.train = d2l.fashion.load('train', self.root, resize)
+        self.val = d2l.fashion.load('test', self.root, resize)
 
     def text_labels(self, indices):
-        """Class names of numeric labels (an int, a sequence or a tensor).
-
-        Defined in Section 4.2 (linear-classification/image-classification-dataset).
-        """
-        names = ['t-shirt', 'trouser', 'pullover', 'dress', 'coat',
-                 'sandal', 'shirt', 'sneaker', 'bag', 'ankle boot']
-        indices = torch.as_tensor(indices).reshape(-1).tolist()
-        bad = [i for i in indices if not 0 <= i < len(names)]
-        if bad:
-            raise ValueError(f'expected labels in 0..{len(names) - 1}, '
-                             f'got {bad[:5]}')
-        return [names[int(i)] for i in indices]
+        """Class names of numeric labels (an int, a sequence or a tensor)."""
+        names = self.train.classes                       # label order 0..9
+        labels = torch.as_tensor(indices).reshape(-1).tolist()
+        return [names[d2l.checks.integer(i, 'label', at_least=0,
+                                         at_most=len(names) - 1)]
+                for i in labels]
 
     def get_dataloader(self, train):
-        """Minibatches of (X, y), X: (B, 1, H, W) floats, y: (B,) int64.
-
-        Defined in Section 4.2 (linear-classification/image-classification-dataset).
-        """
+        """Minibatches (X, y): X (B, 1, H, W) floats in [0, 1], y (B,) int64."""
         data = self.train if train else self.val
         utils = torch.utils.data
         order = (utils.RandomSampler(data) if train
                  else utils.SequentialSampler(data))
         batches = utils.BatchSampler(order, self.batch_size, drop_last=False)
-        cores = (len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity')
-                 else os.cpu_count() or 1)
-        workers = d2l.pick(min(self.num_workers, cores), quick=0)
-        # batch_size=None: every item the sampler yields is already a batch
+        # batch_size=None: every list of positions is already a minibatch
         return utils.DataLoader(data, sampler=batches, batch_size=None,
-                                num_workers=workers,
-                                persistent_workers=workers > 0)
+                                num_workers=self.num_workers,
+                                persistent_workers=self.num_workers > 0)
 
     def visualize(self, batch, nrows=1, ncols=8, labels=[]):
-        """Show a minibatch's images titled with class names (or `labels`).
-
-        Defined in Section 4.2 (linear-classification/image-classification-dataset).
-        """
-        X, y = batch
-        if not labels:
-            labels = self.text_labels(y)
-        d2l.show_images(X.squeeze(1), nrows, ncols, titles=labels)
+        """Show a minibatch's images titled with class names (or `labels`)."""
+        images, y = batch
+        titles = labels if labels else self.text_labels(y)
+        d2l.show_images(images[:, 0], nrows, ncols, titles=titles)  # (B, H, W)
 
 
 def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
@@ -812,9 +611,8 @@ def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
     Defined in Section 4.2 (linear-classification/image-classification-dataset).
     """
     import matplotlib.pyplot as plt
-    if num_rows < 1 or num_cols < 1:
-        raise ValueError(f'expected a grid of at least 1 x 1, '
-                         f'got {num_rows} x {num_cols}')
+    num_rows = d2l.checks.integer(num_rows, 'num_rows', at_least=1)
+    num_cols = d2l.checks.integer(num_cols, 'num_cols', at_least=1)
     _, axes = plt.subplots(num_rows, num_cols, squeeze=False,
                            figsize=(num_cols * scale, num_rows * scale))
     axes = axes.flatten()
@@ -835,15 +633,13 @@ class Classifier(d2l.Module):
     Defined in Section 4.3 (linear-classification/classification).
     """
     def validation_step(self, batch):
-        Y_hat = self(*batch[:-1])
-        self.plot('loss', self.loss(Y_hat, batch[-1]), train=False)
-        self.plot('acc', self.accuracy(Y_hat, batch[-1]), train=False)
+        *inputs, Y = batch                       # model inputs, then labels
+        Y_hat = self(*inputs)
+        self.plot('loss', self.loss(Y_hat, Y), train=False)
+        self.plot('acc', self.accuracy(Y_hat, Y), train=False)
 
     def accuracy(self, Y_hat, Y, averaged=True):
-        """Fraction of argmax predictions equal to Y, or 0/1 per example.
-
-        Defined in Section 4.3 (linear-classification/classification).
-        """
+        """Fraction of argmax predictions equal to Y, or 0/1 per example."""
         Y_hat = Y_hat.reshape(-1, Y_hat.shape[-1])            # (n, q)
         Y = Y.reshape(-1)                                     # (n,)
         if Y_hat.shape[0] != Y.shape[0]:
@@ -852,6 +648,22 @@ class Classifier(d2l.Module):
         preds = Y_hat.argmax(dim=1).to(Y.dtype)               # (n,)
         correct = (preds == Y).float()                        # (n,) of 0/1
         return correct.mean() if averaged else correct
+
+    def val_accuracy(self, data):
+        """Accuracy (a float) over every example of data.val_dataloader()."""
+        was_training, correct, total = self.training, 0.0, 0
+        self.eval()
+        with torch.no_grad():
+            for batch in data.val_dataloader():
+                if hasattr(self, 'trainer'):               # same device as fit
+                    batch = self.trainer.prepare_batch(batch)
+                *inputs, Y = batch
+                hits = self.accuracy(self(*inputs), Y, averaged=False)  # (n,)
+                correct, total = correct + hits.sum().item(), total + len(hits)
+        self.train(was_training)
+        if total == 0:
+            raise ValueError('the validation set of data is empty')
+        return correct / total
 
     def loss(self, Y_hat, Y, averaged=True):
         """Cross-entropy of logits Y_hat (..., q) and integer labels Y (...).
@@ -866,6 +678,32 @@ class Classifier(d2l.Module):
         return F.cross_entropy(Y_hat, Y,
                                reduction='mean' if averaged else 'none')
 
+    def layer_summary(self, X_shape):
+        """Print each layer of self.net with the shape of its output.
+
+        Defined in Section 7.6 (convolutional-neural-networks/lenet).
+        """
+        if isinstance(X_shape, int) or not hasattr(X_shape, '__iter__'):
+            raise TypeError(f'X_shape must be a sequence of sizes such as '
+                            f'(1, 1, 28, 28), got {X_shape!r}')
+        if not isinstance(self.net, (nn.Sequential, nn.ModuleList)):
+            raise TypeError(f'layer_summary needs self.net to be a Sequential, '
+                            f'got {type(self.net).__name__}')
+        shape = [d2l.checks.integer(n, 'X_shape entry', at_least=1)
+                 for n in X_shape]
+        X = torch.randn(*shape, device=next(self.parameters()).device)
+        was_training = self.training
+        self.eval()
+        with torch.no_grad():
+            for i, layer in enumerate(self.net):
+                try:
+                    X = layer(X)
+                except RuntimeError as e:
+                    raise ValueError(f'layer {i} ({type(layer).__name__}) fails '
+                                     f'on input shape {tuple(X.shape)}') from e
+                print(f'{type(layer).__name__:<12}{tuple(X.shape)}')
+        self.train(was_training)
+
 
 class SoftmaxRegression(d2l.Classifier):
     """Softmax regression: a linear layer on flattened inputs (logits).
@@ -874,9 +712,9 @@ class SoftmaxRegression(d2l.Classifier):
     """
     def __init__(self, num_outputs, lr):
         super().__init__()
-        if not isinstance(num_outputs, int) or num_outputs < 1:
-            raise ValueError(f'expected a positive int num_outputs, '
-                             f'got {num_outputs!r}')
+        num_outputs = d2l.checks.integer(num_outputs, 'num_outputs',
+                                         at_least=1)
+        lr = d2l.checks.real(lr, 'lr', at_least=0)
         self.save_hyperparameters()
         self.net = nn.Sequential(nn.Flatten(),
                                  nn.LazyLinear(num_outputs))
@@ -892,10 +730,11 @@ class MLPScratch(d2l.Classifier):
     """
     def __init__(self, num_inputs, num_outputs, num_hiddens, lr, sigma=0.01):
         super().__init__()
-        for name, n in [('num_inputs', num_inputs), ('num_outputs',
-                        num_outputs), ('num_hiddens', num_hiddens)]:
-            if not isinstance(n, int) or n < 1:
-                raise ValueError(f'expected a positive int {name}, got {n!r}')
+        num_inputs = d2l.checks.integer(num_inputs, 'num_inputs', at_least=1)
+        num_outputs = d2l.checks.integer(num_outputs, 'num_outputs',
+                                         at_least=1)
+        num_hiddens = d2l.checks.integer(num_hiddens, 'num_hiddens',
+                                         at_least=1)
         self.save_hyperparameters()
         d, h, q = num_inputs, num_hiddens, num_outputs
         self.W1 = nn.Parameter(torch.normal(0, sigma, (d, h)))   # (d, h)
@@ -904,10 +743,7 @@ class MLPScratch(d2l.Classifier):
         self.b2 = nn.Parameter(torch.zeros(1, q))                # (1, q)
 
     def forward(self, X):
-        """Logits (B, num_outputs) for inputs with num_inputs values each.
-
-        Defined in Section 5.2 (multilayer-perceptrons/mlp-implementation).
-        """
+        """Logits (B, num_outputs) for inputs with num_inputs values each."""
         X = X.reshape(X.shape[0], -1)                     # (B, num_inputs)
         if X.shape[1] != self.num_inputs:
             raise ValueError(f'expected {self.num_inputs} values per example, '
@@ -931,9 +767,10 @@ def dropout_layer(X, dropout):
     """
     if not torch.is_tensor(X):
         raise TypeError(f'expected a tensor X, got {type(X).__name__}')
-    if not 0 <= dropout <= 1:
-        raise ValueError(f'expected a dropout probability in [0, 1], '
-                         f'got {dropout}')
+    if not X.is_floating_point():
+        raise TypeError(f'expected a floating-point tensor X, got {X.dtype};'
+                        f' convert it first, e.g. X.float()')
+    dropout = d2l.checks.real(dropout, 'dropout', at_least=0, at_most=1)
     if dropout == 1:
         return torch.zeros_like(X)
     mask = (torch.rand_like(X) > dropout).to(X.dtype)    # same shape as X
@@ -955,9 +792,7 @@ class KaggleHouse(d2l.DataModule):
     """
     def __init__(self, batch_size, train=None, val=None):
         super().__init__()
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f'expected a positive int batch_size, '
-                             f'got {batch_size!r}')
+        batch_size = d2l.checks.integer(batch_size, 'batch_size', at_least=1)
         if (train is None) != (val is None):
             raise ValueError('pass both train and val frames, or neither')
         self.save_hyperparameters()
@@ -969,10 +804,7 @@ class KaggleHouse(d2l.DataModule):
                                   d2l.DATA_HUB['kaggle_house_test']))
 
     def preprocess(self):
-        """Standardize numeric columns, fill their gaps, one-hot the rest.
-
-        Defined in Section 5.7 (multilayer-perceptrons/kaggle-house-price).
-        """
+        """Standardize numeric columns, fill their gaps, one-hot the rest."""
         import pandas as pd
         label = 'SalePrice'
         features = pd.concat((self.raw_train.drop(columns=['Id', label]),
@@ -987,10 +819,7 @@ class KaggleHouse(d2l.DataModule):
         self.val = features.iloc[n:]
 
     def _tensors(self, frame, label='SalePrice'):
-        """(features (n, d), log prices (n, 1) or None) of a frame.
-
-        Defined in Section 5.7 (multilayer-perceptrons/kaggle-house-price).
-        """
+        """(features (n, d), log prices (n, 1) or None) of a frame."""
         X = torch.tensor(frame.drop(columns=[label], errors='ignore')
                          .to_numpy(dtype='float32'))          # (n, d)
         if label not in frame:
@@ -999,10 +828,7 @@ class KaggleHouse(d2l.DataModule):
         return X, y.reshape(-1, 1)                            # (n, d), (n, 1)
 
     def get_dataloader(self, train):
-        """Minibatches of (features, log price); None for an unlabeled split.
-
-        Defined in Section 5.7 (multilayer-perceptrons/kaggle-house-price).
-        """
+        """Minibatches of (features, log price); None for an unlabeled split."""
         if self.train is None:
             raise RuntimeError('call preprocess() before asking for loaders')
         X, y = self._tensors(self.train if train else self.val)
@@ -1017,14 +843,50 @@ def k_fold_data(data, k):
     Defined in Section 5.7 (multilayer-perceptrons/kaggle-house-price).
     """
     n = len(data.train)
-    if not isinstance(k, int) or not 2 <= k <= n:
-        raise ValueError(f'expected an int k with 2 <= k <= {n}, got {k!r}')
+    k = d2l.checks.integer(k, 'k', at_least=2, at_most=n)
     size, folds = n // k, []
     for j in range(k):
         is_val = (torch.arange(n) // size == j).numpy()   # (n,) bool
         folds.append(d2l.KaggleHouse(data.batch_size, data.train[~is_val],
                                      data.train[is_val]))
     return folds
+
+
+def save_checkpoint(path, model, optimizer, epoch):
+    """Write what resuming needs: weights, optimizer, epoch and RNG states.
+
+    Defined in Section 6.6 (builders-guide/read-write).
+    """
+    epoch = d2l.checks.integer(epoch, 'epoch', at_least=0)
+    state = {'model': model.state_dict(),
+             'optimizer': optimizer.state_dict(),
+             'epoch': epoch,
+             'rng': {'torch': torch.get_rng_state(),
+                     'cuda': torch.cuda.get_rng_state_all(),
+                     'python': random.getstate()}}
+    part = f'{path}.part'
+    torch.save(state, part)
+    os.replace(part, path)    # atomic: a crash never leaves half a file
+
+
+def load_checkpoint(path, model, optimizer=None):
+    """Restore a save_checkpoint file; return the number of epochs done.
+
+    Defined in Section 6.6 (builders-guide/read-write).
+    """
+    state = torch.load(path, map_location='cpu')
+    if not isinstance(state, dict) or not {'model', 'epoch', 'rng'} <= set(
+            state):
+        raise ValueError(f'{path} is not a checkpoint of save_checkpoint '
+                         f'(expected keys model, optimizer, epoch, rng)')
+    model.load_state_dict(state['model'])
+    if optimizer is not None:
+        optimizer.load_state_dict(state['optimizer'])
+    torch.set_rng_state(state['rng']['torch'])
+    if len(state['rng']['cuda']) == torch.cuda.device_count():
+        torch.cuda.set_rng_state_all(state['rng']['cuda'])
+    random.setstate(state['rng']['python'])
+    return state['epoch']
 
 
 def cpu():
@@ -1040,10 +902,7 @@ def gpu(i=0):
 
     Defined in Section 6.7 (builders-guide/use-gpu).
     """
-    if isinstance(i, bool) or not isinstance(i, int):
-        raise TypeError(f'GPU index must be an int, got {type(i).__name__}')
-    if i < 0:
-        raise ValueError(f'GPU index must be >= 0, got {i}')
+    i = d2l.checks.integer(i, 'GPU index i', at_least=0)
     return torch.device(f'cuda:{i}')
 
 
@@ -1089,6 +948,306 @@ def try_all_gpus():
     return [cpu()]
 
 
+def corr2d(X, K):
+    """2-D cross-correlation of X (n_h, n_w) with a kernel K (k_h, k_w).
+
+    No padding, stride 1: the output is (n_h - k_h + 1, n_w - k_w + 1).
+
+    Defined in Section 7.2 (convolutional-neural-networks/conv-layer).
+    """
+    X, K = torch.as_tensor(X), torch.as_tensor(K)
+    if X.ndim != 2 or K.ndim != 2:
+        raise ValueError(f'X and K must be 2-D, got shapes '
+                         f'{tuple(X.shape)} and {tuple(K.shape)}')
+    (n_h, n_w), (k_h, k_w) = X.shape, K.shape
+    if not (0 < k_h <= n_h and 0 < k_w <= n_w):
+        raise ValueError(f'kernel of size {k_h}x{k_w} does not fit in '
+                         f'input of size {n_h}x{n_w}')
+    h, w = n_h - k_h + 1, n_w - k_w + 1            # output size
+    dtype = torch.promote_types(torch.result_type(X, K),
+                                torch.get_default_dtype())
+    Y = torch.zeros(h, w, dtype=dtype, device=X.device)
+    for a in range(k_h):
+        for b in range(k_w):
+            Y = Y + K[a, b] * X[a:a + h, b:b + w]  # (h, w) shifted slice
+    return Y
+
+
+def init_cnn(module):
+    """Xavier-uniform weights for every Linear and Conv2d layer.
+
+    The layer must have its weights already; use apply_init on lazy models.
+
+    Defined in Section 7.6 (convolutional-neural-networks/lenet).
+    """
+    if not isinstance(module, (nn.Linear, nn.Conv2d)):
+        return
+    if isinstance(module.weight, nn.parameter.UninitializedParameter):
+        raise ValueError(f'{type(module).__name__} has no weights yet; '
+                         'initialize it with model.apply_init([X], init_cnn)')
+    nn.init.xavier_uniform_(module.weight)
+
+
+class LeNet(d2l.Classifier):
+    """LeNet-5 with sigmoid activations and average pooling.
+
+    Defined in Section 7.6 (convolutional-neural-networks/lenet).
+    """
+    def __init__(self, lr=0.1, num_classes=10):
+        super().__init__()
+        lr = d2l.checks.real(lr, 'lr', at_least=0)
+        num_classes = d2l.checks.integer(num_classes, 'num_classes',
+                                         at_least=1)
+        self.save_hyperparameters()
+        self.net = nn.Sequential(
+            nn.LazyConv2d(6, 5, padding=2), nn.Sigmoid(),   # (B, 6, 28, 28)
+            nn.AvgPool2d(2, stride=2),                      # (B, 6, 14, 14)
+            nn.LazyConv2d(16, 5), nn.Sigmoid(),             # (B, 16, 10, 10)
+            nn.AvgPool2d(2, stride=2),                      # (B, 16, 5, 5)
+            nn.Flatten(),                                   # (B, 400)
+            nn.LazyLinear(120), nn.Sigmoid(),               # (B, 120)
+            nn.LazyLinear(84), nn.Sigmoid(),                # (B, 84)
+            nn.LazyLinear(num_classes))                     # (B, 10)
+
+
+def t_tail(t, df):
+    """P(T >= t) for Student's t with `df` degrees of freedom.
+
+    Simpson's rule on the t-tail equation; about 1e-9 accurate for df >= 2.
+
+    Defined in Section A.10 (appendix-mathematics-for-deep-learning/statistics).
+    """
+    t = d2l.checks.real(t, 't', finite=False)
+    df = d2l.checks.real(df, 'df', at_least=1)
+    theta = math.atan(t / math.sqrt(df))                  # t = inf -> pi/2
+    num = 2 * (2000 + int(50 * math.sqrt(df))) + 1        # odd, for Simpson
+    phi = torch.linspace(theta, math.pi / 2, num, dtype=torch.float64)
+    w = torch.ones(num, dtype=torch.float64)
+    w[1:-1:2], w[2:-1:2] = 4, 2                           # 1, 4, 2, ..., 4, 1
+    h = (math.pi / 2 - theta) / (num - 1)
+    log_c = (math.lgamma((df + 1) / 2) - math.lgamma(df / 2)
+             - 0.5 * math.log(math.pi))
+    return math.exp(log_c) * h / 3 * (w @ torch.cos(phi) ** (df - 1)).item()
+
+
+def t_quantile(q, df):
+    """The quantile t, P(T <= t) = q, of Student's t with `df` degrees.
+
+    Bisection on the angle phi of the t-tail equation (monotone in phi).
+
+    Defined in Section A.10 (appendix-mathematics-for-deep-learning/statistics).
+    """
+    q = d2l.checks.real(q, 'q', at_least=0, at_most=1)
+    if q in (0.0, 1.0):
+        raise ValueError(f'q must lie strictly between 0 and 1, got {q}')
+    df = d2l.checks.real(df, 'df', at_least=1)
+    lo, hi = -math.pi / 2, math.pi / 2                   # angles phi
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if d2l.t_tail(math.sqrt(df) * math.tan(mid), df) > 1 - q:
+            lo = mid
+        else:
+            hi = mid
+    return math.sqrt(df) * math.tan((lo + hi) / 2)
+
+
+TTestResult = collections.namedtuple('TTestResult',
+                                     ['statistic', 'df', 'p_value'])
+
+
+def _as_sample(x, name):
+    """A 1-D float64 tensor of at least two observations.
+
+    Defined in Section A.10 (appendix-mathematics-for-deep-learning/statistics).
+    """
+    x = torch.as_tensor(x, dtype=torch.float64)
+    if x.ndim != 1 or len(x) < 2:
+        raise ValueError(f'{name} must be 1-D with at least 2 values, got '
+                         f'shape {tuple(x.shape)}')
+    return x
+
+
+def _p_value(t, df, alternative):
+    """p-value of a t statistic for the given alternative hypothesis.
+
+    Defined in Section A.10 (appendix-mathematics-for-deep-learning/statistics).
+    """
+    if alternative == 'greater':
+        return d2l.t_tail(t, df)
+    if alternative == 'less':
+        return d2l.t_tail(-t, df)
+    return min(1.0, 2 * d2l.t_tail(math.fabs(t), df))   # two-sided
+
+
+def t_test(x, y=None, mu=0.0, alternative='two-sided'):
+    """One-sample t-test of mean(x) = mu, or, given y, Welch's two-sample
+    test of mean(x) - mean(y) = mu. Returns a TTestResult.
+
+    Defined in Section A.10 (appendix-mathematics-for-deep-learning/statistics).
+    """
+    x, mu = d2l._as_sample(x, 'x'), d2l.checks.real(mu, 'mu')
+    d2l.checks.one_of(alternative, 'alternative',
+                      ('two-sided', 'greater', 'less'))
+    v_x = x.var() / len(x)                       # squared standard error
+    if y is None:
+        diff, se2, df = x.mean() - mu, v_x, len(x) - 1
+    else:
+        y = d2l._as_sample(y, 'y')
+        v_y = y.var() / len(y)
+        diff, se2 = x.mean() - y.mean() - mu, v_x + v_y
+        df = (se2 ** 2 / (v_x ** 2 / (len(x) - 1)
+                          + v_y ** 2 / (len(y) - 1))).item()   # Welch
+    if se2 == 0:
+        raise ValueError('the samples have zero variance: t is undefined')
+    t = (diff / se2.sqrt()).item()
+    return d2l.TTestResult(t, df, d2l._p_value(t, df, alternative))
+
+
+def t_interval(x, confidence=0.95):
+    """Confidence interval (low, high) for the mean of the sample x, from
+    Student's t distribution (x assumed roughly normal).
+
+    Defined in Section A.10 (appendix-mathematics-for-deep-learning/statistics).
+    """
+    x = d2l._as_sample(x, 'x')
+    confidence = d2l.checks.real(confidence, 'confidence', at_least=0,
+                                 at_most=1)
+    if confidence in (0.0, 1.0):
+        raise ValueError(f'confidence must lie strictly between 0 and 1, '
+                         f'got {confidence}')
+    t = d2l.t_quantile((1 + confidence) / 2, len(x) - 1)
+    half = t * x.std().item() / math.sqrt(len(x))
+    return x.mean().item() - half, x.mean().item() + half
+
+
+ones = torch.ones
+ones_like = torch.ones_like
+zeros = torch.zeros
+zeros_like = torch.zeros_like
+tensor = torch.tensor
+arange = torch.arange
+linspace = torch.linspace
+meshgrid = torch.meshgrid
+eye = torch.eye
+normal = torch.normal
+rand = torch.rand
+randn = torch.randn
+
+
+exp = torch.exp
+log = torch.log
+abs = torch.abs
+sin = torch.sin
+cos = torch.cos
+sinh = torch.sinh
+cosh = torch.cosh
+tanh = torch.tanh
+sigmoid = torch.sigmoid
+matmul = torch.matmul
+batch_matmul = torch.bmm
+concat = torch.cat
+stack = torch.stack
+int32 = torch.int32
+int64 = torch.int64
+float32 = torch.float32
+
+
+def numpy(x, *args, **kwargs):
+    """`x` as a NumPy array, from any device, detached from autograd.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    return x.detach().cpu().numpy(*args, **kwargs)
+
+
+def size(x):
+    """Number of elements of `x`.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    return x.numel()
+
+
+def to(x, *args, **kwargs):
+    """`x.to(...)`: `x` on another device or with another dtype.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    return x.to(*args, **kwargs)
+
+
+def astype(x, *args, **kwargs):
+    """`x.type(...)`: `x` converted to another dtype.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    return x.type(*args, **kwargs)
+
+
+def reshape(x, *args, **kwargs):
+    """`x.reshape(...)`.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    return x.reshape(*args, **kwargs)
+
+
+def transpose(x):
+    """`x.t()`: the transpose of a matrix (at most 2-D).
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    return x.t()
+
+
+def swapaxes(x, *args, **kwargs):
+    """`x.swapaxes(...)`: exchange two axes.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    return x.swapaxes(*args, **kwargs)
+
+
+def expand_dims(x, *args, **kwargs):
+    """`x.unsqueeze(...)`: insert an axis of length 1.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    return x.unsqueeze(*args, **kwargs)
+
+
+def repeat(x, *args, **kwargs):
+    """`x.repeat(...)`: tile `x` along each axis.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    return x.repeat(*args, **kwargs)
+
+
+def reduce_sum(x, *args, **kwargs):
+    """`x.sum(...)`.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    return x.sum(*args, **kwargs)
+
+
+def reduce_mean(x, *args, **kwargs):
+    """`x.mean(...)`.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    return x.mean(*args, **kwargs)
+
+
+def argmax(x, *args, **kwargs):
+    """`x.argmax(...)`.
+
+    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
+    """
+    return x.argmax(*args, **kwargs)
+
+
 def synthetic_data(w, b, num_examples):
     """Draw X ~ N(0, 1) of shape (n, len(w)) and y = Xw + b + noise, (n, 1).
 
@@ -1097,9 +1256,7 @@ def synthetic_data(w, b, num_examples):
     if not torch.is_tensor(w) or w.dim() != 1:
         raise ValueError(f'w must be a 1-D tensor, got '
                          f'{getattr(w, "shape", type(w).__name__)}')
-    if not isinstance(num_examples, int) or num_examples < 1:
-        raise ValueError(f'num_examples must be a positive int, '
-                         f'got {num_examples!r}')
+    num_examples = d2l.checks.integer(num_examples, 'num_examples', at_least=1)
     X = torch.randn(num_examples, len(w))           # (n, d)
     y = X @ w + b + 0.01 * torch.randn(num_examples)  # (n,)
     return X, y.reshape(-1, 1)                      # (n, d), (n, 1)
@@ -1110,9 +1267,7 @@ def load_array(data_arrays, batch_size, is_train=True):
 
     Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
     """
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f'batch_size must be a positive int, '
-                         f'got {batch_size!r}')
+    batch_size = d2l.checks.integer(batch_size, 'batch_size', at_least=1)
     sizes = {len(a) for a in data_arrays}
     if len(sizes) != 1:
         raise ValueError(f'all tensors must have the same length along axis '
@@ -1148,9 +1303,7 @@ def sgd(params, lr, batch_size):
 
     Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
     """
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f'batch_size must be a positive int, '
-                         f'got {batch_size!r}')
+    batch_size = d2l.checks.integer(batch_size, 'batch_size', at_least=1)
     with torch.no_grad():
         for param in params:
             if param.grad is None:
@@ -1182,8 +1335,7 @@ class Accumulator:
     Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
     """
     def __init__(self, n):
-        if not isinstance(n, int) or n < 1:
-            raise ValueError(f'n must be a positive int, got {n!r}')
+        n = d2l.checks.integer(n, 'n', at_least=1)
         self.data = [0.0] * n
 
     def add(self, *args):
@@ -1216,9 +1368,7 @@ def accuracy(y_hat, y):
 
 
 class Animator:
-    """Curves that grow during a loop, redrawn at most twice a second.
-
-    Legacy plotting helper (functional chapters); see ProgressBoard.
+    """Curves that grow during a loop, shown throttled (see ProgressBoard).
 
     Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
     """
@@ -1227,21 +1377,20 @@ class Animator:
                  fmts=('-', 'm--', 'g-.', 'r:'), nrows=1, ncols=1,
                  figsize=(3.5, 2.5)):
         from matplotlib.figure import Figure
+        nrows = d2l.checks.integer(nrows, 'nrows', at_least=1)
+        ncols = d2l.checks.integer(ncols, 'ncols', at_least=1)
         self.fig = Figure(figsize=figsize)
         self.axes = list(self.fig.subplots(nrows, ncols,
                                            squeeze=False).ravel())
         self.xlabel, self.ylabel, self.legend = xlabel, ylabel, legend
         self.xlim, self.ylim = xlim, ylim
         self.xscale, self.yscale, self.fmts = xscale, yscale, fmts
+        self.figsize, self.display = figsize, True
         self.X, self.Y = None, None   # per curve: lists of x and y values
-        self._handle, self._shown_at = None, None
-        self._fresh = False           # points recorded since the last show
+        self._view = d2l.liveplot.AnimatorView(self)  # when/where to show
 
     def add(self, x, y):
-        """Record a point on every curve (None: no point), then maybe redraw.
-
-        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
-        """
+        """Record a point on every curve (None: no point); the view shows it."""
         ys = d2l._as_list(y)
         xs = d2l._as_list(x)
         xs = xs * len(ys) if len(xs) == 1 else xs
@@ -1252,73 +1401,18 @@ class Animator:
         if len(ys) != len(self.Y):
             raise ValueError(f'expected {len(self.Y)} y values (one per '
                              f'curve), got {len(ys)}')
+        added = [float(a) for a, b in zip(xs, ys)
+                 if a is not None and b is not None]
         for i, (a, b) in enumerate(zip(xs, ys)):
             if a is not None and b is not None:
                 self.X[i].append(float(a))
                 self.Y[i].append(float(b))
-                self._fresh = True
-        self._show(final=False)
-
-    def _show(self, final):
-        """Draw now if final, first, at the end of xlim, or after 0.5 s.
-
-        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
-        """
-        now = time.monotonic()
-        last_x = max((xs[-1] for xs in self.X if xs), default=None)
-        at_end = (self.xlim is not None and last_x is not None
-                  and last_x >= self.xlim[1])
-        if not (final or at_end or self._shown_at is None
-                or now - self._shown_at >= 0.5):
-            return
-        self._shown_at, self._fresh = now, False
-        if d2l._in_kernel():
-            self._show_figure()
-        else:
-            self._show_line(final or at_end)
+        if added:
+            self._view.changed(max(added))
 
     def flush(self):
-        """Show the curves now, whatever the throttle says (end of a loop).
-
-        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
-        """
-        if self._fresh:
-            self._show(final=True)
-
-    def _show_figure(self):
-        """Redraw the curves and replace the previous output in Jupyter.
-
-        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
-        """
-        import io
-        from IPython.display import SVG, display
-        ax = self.axes[0]
-        ax.cla()
-        for i, (xs, ys) in enumerate(zip(self.X, self.Y)):
-            ax.plot(xs, ys, self.fmts[i % len(self.fmts)])
-        d2l.set_axes(ax, self.xlabel, self.ylabel, self.xlim, self.ylim,
-                     self.xscale, self.yscale, self.legend)
-        svg = io.StringIO()
-        self.fig.savefig(svg, format='svg', bbox_inches='tight')
-        if self._handle is None:
-            self._handle = display(SVG(svg.getvalue()), display_id=True)
-        else:
-            self._handle.update(SVG(svg.getvalue()))
-
-    def _show_line(self, final):
-        """Print the latest value of every curve on one self-overwriting line.
-
-        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
-        """
-        names = self.legend or (
-            [self.ylabel] if self.ylabel and len(self.Y) == 1
-            else [f'y{i}' for i in range(len(self.Y))])
-        last_x = max(xs[-1] for xs in self.X if xs)
-        values = '  '.join(f'{n} {ys[-1]:.4g}' for n, ys in zip(names, self.Y)
-                           if ys)
-        sys.stdout.write(f'\r{self.xlabel or "x"} {last_x:.3g}  {values}'
-                         + ('\n' if final else ''))
-        sys.stdout.flush()
+        """Show whatever is waiting now, ignoring the throttle (end of a loop)."""
+        self._view.flush()
 
 
 def _as_list(v):
@@ -1368,10 +1462,10 @@ def load_data_fashion_mnist(batch_size, resize=None):
     """
     if resize is None:
         resize = (28, 28)
-    elif isinstance(resize, int) and not isinstance(resize, bool):
-        resize = (resize, resize)
+    elif not isinstance(resize, (tuple, list)):
+        resize = (d2l.checks.integer(resize, 'resize', at_least=1),) * 2
     data = d2l.FashionMNIST(batch_size=batch_size, resize=tuple(resize))
-    data.num_workers = d2l.get_dataloader_workers()
+    data.num_workers = 0        # tensors in memory: workers cost, not save
     return data.get_dataloader(True), data.get_dataloader(False)
 
 
@@ -1400,12 +1494,16 @@ def evaluate_accuracy_gpu(net, data_iter, device=None):
 
 
 def _xavier_init(module):
-    """Xavier-uniform init of the weights of Linear and Conv2d layers.
+    """Xavier-uniform init of Linear/Conv2d weights and GRU weight matrices.
 
     Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
     """
     if type(module) in (nn.Linear, nn.Conv2d):
         nn.init.xavier_uniform_(module.weight)
+    elif type(module) == nn.GRU:
+        for name, param in module.named_parameters():
+            if name.startswith('weight'):
+                nn.init.xavier_uniform_(param)
 
 
 def train_ch6(net, train_iter, test_iter, num_epochs, lr, device):
@@ -1413,9 +1511,7 @@ def train_ch6(net, train_iter, test_iter, num_epochs, lr, device):
 
     Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
     """
-    if not isinstance(num_epochs, int) or num_epochs < 1:
-        raise ValueError(f'num_epochs must be a positive int, '
-                         f'got {num_epochs!r}')
+    num_epochs = d2l.checks.integer(num_epochs, 'num_epochs', at_least=1)
     if any(isinstance(p, nn.parameter.UninitializedParameter)
            for p in net.parameters()):
         net(next(iter(train_iter))[0])        # materialise lazy layers
@@ -1523,26 +1619,17 @@ class Vocab:
         return self.token_to_idx['<unk>']
 
     def __len__(self):
-        """Number of tokens, special ones included.
-
-        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
-        """
+        """Number of tokens, special ones included."""
         return len(self.idx_to_token)
 
     def __getitem__(self, tokens):
-        """Index of a token, or (nested) list of indices of a list.
-
-        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
-        """
+        """Index of a token, or (nested) list of indices of a list."""
         if isinstance(tokens, (list, tuple)):
             return [self[tok] for tok in tokens]
         return self.token_to_idx.get(tokens, self.unk)
 
     def to_tokens(self, indices):
-        """Token of an index, or list of tokens of a list/tensor of indices.
-
-        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
-        """
+        """Token of an index, or list of tokens of a list/tensor of indices."""
         if torch.is_tensor(indices):
             indices = indices.tolist()
         if isinstance(indices, (list, tuple)):
@@ -1578,14 +1665,10 @@ def tokenize_nmt(text, num_examples=None):
 
     Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
     """
-    source, target = [], []
-    for line in text.split('\n'):
-        if num_examples is not None and len(source) == num_examples:
-            break
-        parts = line.split('\t')
-        if len(parts) >= 2:
-            source.append(parts[0].split(' '))
-            target.append(parts[1].split(' '))
+    pairs = [line.split('\t') for line in text.split('\n')]
+    pairs = [p for p in pairs if len(p) >= 2][:num_examples]  # None: all
+    source = [english.split(' ') for english, *_ in pairs]
+    target = [french.split(' ') for _, french, *_ in pairs]
     return source, target
 
 
@@ -1594,9 +1677,7 @@ def truncate_pad(line, num_steps, padding_token):
 
     Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
     """
-    if not isinstance(num_steps, int) or num_steps < 1:
-        raise ValueError(f'num_steps must be a positive int, '
-                         f'got {num_steps!r}')
+    num_steps = d2l.checks.integer(num_steps, 'num_steps', at_least=1)
     return list(line[:num_steps]) + [padding_token] * (num_steps - len(line))
 
 
@@ -1665,28 +1746,13 @@ class MaskedSoftmaxCELoss(nn.CrossEntropyLoss):
         return (ce * mask).mean(dim=1)                          # (B,)
 
 
-def _xavier_init_seq2seq(module):
-    """Xavier-uniform init of Linear weights and GRU weight matrices.
-
-    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
-    """
-    if type(module) == nn.Linear:
-        nn.init.xavier_uniform_(module.weight)
-    if type(module) == nn.GRU:
-        for name, param in module.named_parameters():
-            if name.startswith('weight'):
-                nn.init.xavier_uniform_(param)
-
-
 def train_seq2seq(net, data_iter, lr, num_epochs, tgt_vocab, device):
     """Train an encoder-decoder with teacher forcing; plot loss per token.
 
     Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
     """
-    if not isinstance(num_epochs, int) or num_epochs < 1:
-        raise ValueError(f'num_epochs must be a positive int, '
-                         f'got {num_epochs!r}')
-    net.apply(d2l._xavier_init_seq2seq)
+    num_epochs = d2l.checks.integer(num_epochs, 'num_epochs', at_least=1)
+    net.apply(d2l._xavier_init)
     net.to(device)
     optimizer = torch.optim.Adam(net.parameters(), lr=lr)
     loss = d2l.MaskedSoftmaxCELoss()
@@ -1787,10 +1853,7 @@ class FrozenLake:
         self.state = self.start
 
     def _move(self, s, a):
-        """State reached from s by one step in direction a (clipped).
-
-        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
-        """
+        """State reached from s by one step in direction a (clipped)."""
         nrow, ncol = self.desc.shape
         r, c = divmod(s, ncol)
         dr, dc = [(0, -1), (1, 0), (0, 1), (-1, 0)][a]
@@ -1798,10 +1861,7 @@ class FrozenLake:
                                                           ncol - 1)
 
     def _outcomes(self, s, a, is_slippery):
-        """List of (p, s', r, done) for action a in state s.
-
-        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
-        """
+        """List of (p, s', r, done) for action a in state s."""
         if self.desc.flat[s] in 'GH':              # terminal: stay, no reward
             return [(1.0, s, 0.0, True)]
         dirs = [(a - 1) % 4, a, (a + 1) % 4] if is_slippery else [a]
@@ -1814,35 +1874,23 @@ class FrozenLake:
         return outcomes
 
     def seed(self, seed=None):
-        """Reseed the generator behind step and action sampling.
-
-        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
-        """
+        """Reseed the generator behind step and action sampling."""
         import types
         self._rng = np.random.default_rng(seed)
         self.action_space = types.SimpleNamespace(
             n=self.num_actions, sample=self.action_space_sample)
 
     def action_space_sample(self):
-        """A uniformly random action.
-
-        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
-        """
+        """A uniformly random action."""
         return int(self._rng.integers(self.num_actions))
 
     def reset(self):
-        """Put the agent on S; return that state.
-
-        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
-        """
+        """Put the agent on S; return that state."""
         self.state = self.start
         return self.state
 
     def step(self, action):
-        """Take `action`; return (next_state, reward, done).
-
-        Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
-        """
+        """Take `action`; return (next_state, reward, done)."""
         if action not in range(self.num_actions):
             raise ValueError(f'action must be in 0..{self.num_actions - 1}, '
                              f'got {action!r}')
@@ -1857,8 +1905,7 @@ def frozen_lake(seed):
 
     Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
     """
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f'seed must be an int, got {type(seed).__name__}')
+    seed = d2l.checks.integer(seed, 'seed')
     env = d2l.FrozenLake('4x4', is_slippery=False, seed=seed)
     mdp = {(s, a): env.P[s][a] for s in range(env.num_states)
            for a in range(env.num_actions)}
