@@ -112,3 +112,17 @@ def test_plot_rejects_empty_formats(axes):
     with pytest.raises(ValueError, match='fmts must hold at least one '
                                          'format string'):
         d2l.plot(range(3), fmts=[], axes=axes)
+
+
+def test_plot_repeats_one_x_sequence_for_every_curve():
+    x = torch.arange(5.0)
+    axes = plt.figure().gca()
+    d2l.plot([x], [x, 2 * x, 3 * x], axes=axes)
+    assert len(axes.get_lines()) == 3
+    assert list(axes.get_lines()[2].get_xdata()) == [0, 1, 2, 3, 4]
+    plt.close('all')
+
+
+def test_plot_still_names_a_real_mismatch():
+    with pytest.raises(ValueError, match='got 2 x-sequences for 3 curves'):
+        d2l.plot([[0, 1], [0, 1]], [[0, 1], [1, 2], [2, 3]])
