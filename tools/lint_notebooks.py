@@ -260,8 +260,11 @@ def _rounded_like(value, quote):
         return decimal.Context(prec=places,
                                rounding=decimal.ROUND_HALF_UP).plus(value)
     places = len(digits.split('.')[1]) if '.' in digits else 0
+    # quantize needs every digit of the result: 2.2e+25 to 5 places has 31
+    precision = max(28, value.adjusted() + places + 2)
     return value.quantize(decimal.Decimal(1).scaleb(-places),
-                          rounding=decimal.ROUND_HALF_UP)
+                          rounding=decimal.ROUND_HALF_UP,
+                          context=decimal.Context(prec=precision))
 
 
 def bib_keys(path=None):

@@ -228,3 +228,10 @@ def test_quoted_results_need_a_fresh_full_record(book, tmp_path):
 ])
 def test_the_rounding_rule(quote, shown, ok):
     assert lint_notebooks.quoted_matches(quote, shown) is ok
+
+
+def test_a_huge_printed_number_beside_a_small_quote_is_no_crash():
+    text = 'entries from -8.3012E+24 to 2.2e+25; variance 0.00497'
+    assert lint_notebooks.quoted_matches('0.00497', text)
+    assert not lint_notebooks.quoted_matches('0.00498', text)
+    assert lint_notebooks.quoted_matches('2.2e+25', text)
