@@ -147,3 +147,19 @@ def test_scratch_model_accepts_any_integer_width():
     assert model.w.shape == (3, 1) and model.num_inputs == 3
     with pytest.raises(TypeError, match='num_inputs must be an integer'):
         d2l.LinearRegressionScratch(2.5, lr=0.1)
+
+
+def test_validation_runs_in_eval_mode_without_autograd(full):
+    seen = []
+
+    class Spy(d2l.LinearRegressionScratch):
+        def validation_step(self, batch):
+            seen.append((self.training, torch.is_grad_enabled()))
+            return super().validation_step(batch)
+
+    model = Spy(2, lr=0.03)
+    model.board.display = False
+    data = d2l.SyntheticRegressionData(w=torch.tensor([2, -3.4]), b=4.2,
+                                       num_train=64, num_val=64)
+    d2l.Trainer(max_epochs=1).fit(model, data)
+    assert seen and set(seen) == {(False, False)}
