@@ -18,7 +18,7 @@ help:  ## list every target
 setup:  ## create .venv and install d2l with the dev tools (README step 1)
 	python3 -m venv .venv && $(PY) -m pip install -q -e '.[dev]'
 
-sync:  ## write each chapter .md into its paired .ipynb (outputs kept)
+sync:  ## build each reader .ipynb from its .md and best fresh run record
 	$(PY) tools/sync_notebooks.py $(NB)
 
 d2l:  ## extract the #@save cells into d2l/torch.py
