@@ -146,3 +146,54 @@ def test_a_plain_state_dict_is_not_a_checkpoint(tmp_path):
     torch.save(model.state_dict(), tmp_path / 'h.params')
     with pytest.raises(ValueError, match='not a checkpoint of save_checkp'):
         d2l.load_checkpoint(tmp_path / 'h.params', model)
+
+
+def test_missing_optimizer_state_is_named_not_a_key_error(tmp_path):
+    model, optimizer = _make(0)
+    model(torch.randn(2, 3))
+    d2l.save_checkpoint(tmp_path / 'i.ckpt', model, optimizer, 2)
+    state = torch.load(tmp_path / 'i.ckpt')
+    del state['optimizer']                         # e.g. written by other code
+    torch.save(state, tmp_path / 'i.ckpt')
+    other, other_opt = _make(5)
+    with pytest.raises(ValueError, match='holds no optimizer state; pass '
+                                         'optimizer=None'):
+        d2l.load_checkpoint(tmp_path / 'i.ckpt', other, other_opt)
+    assert d2l.load_checkpoint(tmp_path / 'i.ckpt', other) == 2
+    for p, q in zip(model.parameters(), other.parameters()):
+        assert torch.equal(p, q)
+
+
+def test_not_a_checkpoint_message_lists_the_required_keys(tmp_path):
+    torch.save({'model': {}, 'epoch': 0}, tmp_path / 'j.ckpt')
+    model, _ = _make(0)
+    with pytest.raises(ValueError, match=r'\(expected keys model, epoch, '
+                                         r'rng\)'):
+        d2l.load_checkpoint(tmp_path / 'j.ckpt', model)
+
+
+def test_gpu_rng_states_for_another_gpu_count_are_skipped_with_a_warning(
+        tmp_path, monkeypatch):
+    model, optimizer = _make(0)
+    model(torch.randn(2, 3))
+    d2l.save_checkpoint(tmp_path / 'k.ckpt', model, optimizer, 1)
+    state = torch.load(tmp_path / 'k.ckpt')
+    saved = torch.cuda.device_count() + 1          # never what is visible
+    state['rng']['cuda'] = [torch.zeros(8, dtype=torch.uint8)] * saved
+    torch.save(state, tmp_path / 'k.ckpt')
+    restored = []
+    monkeypatch.setattr(torch.cuda, 'set_rng_state_all', restored.append)
+    torch.manual_seed(3)
+    with pytest.warns(UserWarning, match=f'GPU generator states for {saved} '
+                                         r'GPU\(s\) but \d+ are visible'):
+        d2l.load_checkpoint(tmp_path / 'k.ckpt', model, optimizer)
+    assert restored == []                          # nothing was set
+    assert torch.equal(torch.get_rng_state(), state['rng']['torch'])
+
+
+def test_matching_gpu_count_restores_without_a_warning(tmp_path, recwarn):
+    model, optimizer = _make(0)
+    model(torch.randn(2, 3))
+    d2l.save_checkpoint(tmp_path / 'l.ckpt', model, optimizer, 1)
+    d2l.load_checkpoint(tmp_path / 'l.ckpt', model, optimizer)
+    assert not [w for w in recwarn if 'GPU generator' in str(w.message)]

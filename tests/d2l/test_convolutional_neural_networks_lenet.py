@@ -171,3 +171,20 @@ def test_layer_summary_needs_a_sequential_net():
     with pytest.raises(TypeError, match='needs self.net to be a Sequential, '
                                         'got LazyLinear'):
         Plain().layer_summary((1, 4))
+
+
+def test_layer_summary_separates_a_long_layer_name_from_its_shape(capsys):
+    class Long(d2l.Classifier):
+        def __init__(self):
+            super().__init__()
+            self.net = nn.Sequential(nn.LazyConv2d(8, 3),
+                                     nn.AdaptiveAvgPool2d(1), nn.Flatten())
+
+    Long().layer_summary((1, 1, 6, 6))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ['Conv2d      (1, 8, 4, 4)',
+                     'AdaptiveAvgPool2d (1, 8, 1, 1)',
+                     'Flatten     (1, 8)']
+    for line in lines:                       # name, space, shape
+        name, shape = line.split(maxsplit=1)
+        assert shape.startswith('(') and not name.endswith(')')
