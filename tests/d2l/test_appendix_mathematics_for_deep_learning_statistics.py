@@ -10,7 +10,7 @@ from d2l import torch as d2l
 
 stats = pytest.importorskip('scipy.stats')
 
-DFS = [1, 2, 3, 4.5, 10, 29, 100, 1000, 100_000]
+DFS = [1, 1.1, 1.5, 1.9, 2, 2.5, 3, 4.5, 10, 29, 100, 1000, 100_000]
 TS = [-40.0, -3.0, -1.0, 0.0, 0.3, 1.96, 4.0, 25.0]
 
 
@@ -25,6 +25,22 @@ def test_t_tail_matches_scipy_survival_function(df):
     for t in TS:
         assert d2l.t_tail(t, df) == pytest.approx(stats.t.sf(t, df),
                                                  abs=1e-9)
+
+
+def test_t_tail_is_accurate_near_one_degree_of_freedom():
+    # Welch's df can land anywhere in (1, 2), where cos(phi)**(df - 1) has an
+    # infinite slope at phi = pi/2; the plain Simpson rule was off by 3e-5.
+    for df in (1.01, 1.1, 1.5):
+        for t in (0.05, 0.5, 1.0, 3.0, 100.0):
+            assert d2l.t_tail(t, df) == pytest.approx(stats.t.sf(t, df),
+                                                     abs=1e-12)
+
+
+def test_t_tail_is_symmetric():
+    for df in (1.2, 3.7, 40):
+        for t in (0.4, 2.5):
+            assert d2l.t_tail(-t, df) == pytest.approx(1 - d2l.t_tail(t, df),
+                                                      abs=1e-15)
 
 
 def test_t_tail_hand_checkable_values():
@@ -143,6 +159,17 @@ def test_t_test_rejects_bad_inputs():
         d2l.t_test([1.0, 2.0, 4.0], mu='0')
     with pytest.raises(ValueError, match='zero variance'):
         d2l.t_test([3.0, 3.0, 3.0])
+
+
+def test_t_test_names_non_finite_data():
+    with pytest.raises(ValueError, match=r'x must hold finite values, got '
+                                         r'nan at index 1 \(1 non-finite'):
+        d2l.t_test([1.0, math.nan, 2.0])
+    with pytest.raises(ValueError, match=r'y must hold finite values, got '
+                                         r'inf at index 0 \(2 non-finite'):
+        d2l.t_test([1.0, 2.0, 3.0], [math.inf, 1.0, math.nan])
+    with pytest.raises(ValueError, match='x must hold finite values'):
+        d2l.t_interval(torch.tensor([0.5, 1.0, -math.inf]))
 
 
 # ------------------------------------------------------------ t_interval --

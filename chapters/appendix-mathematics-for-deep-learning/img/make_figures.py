@@ -70,9 +70,10 @@ def geometry_views():
         pts = rng.normal(center, 0.45, size=(25, 2))
         a.scatter(*pts.T, s=10, color=color, label=label)
     a.plot([0.2, 4.2], [0.0, 3.6], '--', color='0.3', lw=1)
-    a.text(2.0, 3.7, 'a separating line', fontsize=8, color='0.3')
+    a.text(2.75, 2.75, 'a separating line', fontsize=8, color='0.3',
+           rotation=42, rotation_mode='anchor')     # along the line, above it
     plane_axes(a, (0, 4.5, 0, 4))
-    a.legend(fontsize=7, loc='upper right', frameon=False)
+    a.legend(fontsize=7, loc='upper left', frameon=False)
     a.set_title('vectors as points', fontsize=9)
     for start in [(0, 0), (1, 2), (-2, 1), (-3, -2), (1, -3)]:
         arrow(b, start, (start[0] + 3, start[1] + 2), C[2])
