@@ -1,28 +1,35 @@
 """Quick mode: one switch that shrinks every notebook for CI and smoke tests.
 
 Set ``D2L_QUICK=1`` in the environment and every notebook finishes in well
-under a minute on a 2-core CPU. Three things shrink, all decided here:
+under a minute on a 2-core CPU. Four things shrink, all decided here:
 
-* the ``Trainer`` runs at most ``LIMITS['max_epochs']`` epochs and at most
-  ``LIMITS['max_train_batches']`` / ``LIMITS['max_val_batches']`` minibatches
-  per epoch (see :func:`cap`);
+* the ``Trainer`` uses at most ``LIMITS['max_train_batches']`` /
+  ``LIMITS['max_val_batches']`` minibatches per epoch (see :func:`cap`);
+* it bounds the whole run, not the epochs: at most
+  ``LIMITS['max_train_steps']`` training minibatches (3 x 40), so a run that
+  is already that small runs in full, and a large one stops after as many
+  capped epochs as fit (see :func:`cap_epochs`);
+* loops that cannot count their minibatches in advance cap their epochs at
+  ``LIMITS['max_epochs']``;
 * data modules and settings cells ask :func:`pick` for a smaller size
-  (``d2l.pick(60000, quick=3000)``);
-* notebooks print :func:`mode` in their settings cell, so a reader always
-  sees which mode produced the outputs.
+  (``d2l.pick(60000, quick=3000)``), and notebooks print :func:`mode` in
+  their settings cell, so a reader always sees which mode produced the
+  outputs.
 
 Without the variable the book's real configuration runs. The switch is read
 at call time, so tests can flip it with ``monkeypatch.setenv``.
 """
+import operator
 import os
 
-__all__ = ['LIMITS', 'is_quick', 'pick', 'cap', 'mode']
+__all__ = ['LIMITS', 'is_quick', 'pick', 'cap', 'cap_epochs', 'mode']
 
-#: Upper bounds the training loop applies in quick mode.
+#: Upper bounds the training loops apply in quick mode.
 LIMITS = {
-    'max_epochs': 3,          # passes over the (already reduced) data
+    'max_epochs': 3,          # passes, for loops that cannot count steps
     'max_train_batches': 40,  # minibatches per training epoch
     'max_val_batches': 10,    # minibatches per validation pass
+    'max_train_steps': 120,   # training minibatches of a whole run (3 x 40)
 }
 
 _TRUE = {'1', 'true', 'yes', 'on'}
@@ -46,10 +53,41 @@ def cap(name, value):
     return min(value, LIMITS[name]) if is_quick() else value
 
 
+def _count(value, name, at_least):
+    """`value` as an int >= `at_least` (any integral type, never a bool)."""
+    if isinstance(value, bool):
+        raise TypeError(f'{name} must be an integer, got bool {value!r}')
+    try:
+        number = operator.index(value)
+    except TypeError:
+        raise TypeError(f'{name} must be an integer, got '
+                        f'{type(value).__name__} {value!r}') from None
+    if number < at_least:
+        raise ValueError(f'{name} must be an integer >= {at_least}, '
+                         f'got {number}')
+    return number
+
+
+def cap_epochs(max_epochs, batches_per_epoch):
+    """Epochs to run: `max_epochs`, fewer in quick mode if the run is long.
+
+    In quick mode a run may take ``LIMITS['max_train_steps']`` training
+    minibatches in all; with `batches_per_epoch` of them per epoch (already
+    capped by :func:`cap`) that allows ``max_train_steps //
+    batches_per_epoch`` epochs, and always at least one.
+    """
+    max_epochs = _count(max_epochs, 'max_epochs', 1)
+    batches_per_epoch = _count(batches_per_epoch, 'batches_per_epoch', 0)
+    if not is_quick() or batches_per_epoch == 0:
+        return max_epochs
+    affordable = max(1, LIMITS['max_train_steps'] // batches_per_epoch)
+    return min(max_epochs, affordable)
+
+
 def mode():
     """One line naming the mode that runs, for a notebook's settings cell."""
     if is_quick():
         return ('quick mode (D2L_QUICK=1): at most '
-                f"{LIMITS['max_epochs']} epochs of "
-                f"{LIMITS['max_train_batches']} minibatches, small data")
+                f"{LIMITS['max_train_steps']} training minibatches per run "
+                f"({LIMITS['max_train_batches']} per epoch), small data")
     return 'full mode: the book configuration'

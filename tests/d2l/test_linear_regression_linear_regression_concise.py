@@ -64,7 +64,7 @@ def test_optimizer_updates_lazy_parameters():
 
 
 def test_bad_learning_rate():
-    with pytest.raises(ValueError, match='lr must be positive, got -0.1'):
+    with pytest.raises(ValueError, match='lr must be a number >= 0, got -0.1'):
         d2l.LinearRegression(lr=-0.1)
 
 

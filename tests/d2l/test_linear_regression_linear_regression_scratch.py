@@ -56,9 +56,9 @@ def test_sgd_step_and_zero_grad():
     assert p.grad.tolist() == [0.0, 0.0]
 
 
-def test_sgd_rejects_a_non_positive_rate():
-    with pytest.raises(ValueError, match='lr must be positive, got 0'):
-        d2l.SGD([], lr=0)
+def test_sgd_rejects_a_negative_rate():
+    with pytest.raises(ValueError, match='lr must be a number >= 0, got -0.5'):
+        d2l.SGD([], lr=-0.5)
 
 
 def test_configure_optimizers_uses_w_and_b(model):
@@ -133,10 +133,18 @@ def test_fit_epoch_stops_on_a_nan_loss_naming_epoch_and_batch(full):
     assert model.trainer.train_batch_idx == 1   # no step on the bad batch
 
 
-def test_sgd_refuses_a_single_tensor():
+def test_sgd_takes_a_single_tensor_as_one_parameter():
+    # list(w) would give the rows of w, copies that SGD could not update
+    w = torch.ones(3, 1, requires_grad=True)
+    opt = d2l.SGD(w, lr=0.5)
+    assert len(opt.params) == 1 and opt.params[0] is w
+    (w ** 2).sum().backward()
+    opt.step()
+    assert w.flatten().tolist() == [0.0, 0.0, 0.0]
+
+
+def test_sgd_names_a_learning_rate_of_the_wrong_type():
     w = torch.zeros(3, 1, requires_grad=True)
-    with pytest.raises(TypeError, match='params must be a list of tensors'):
-        d2l.SGD(w, lr=0.1)
     with pytest.raises(TypeError, match='lr must be a real number, got str'):
         d2l.SGD([w], lr='0.1')
 

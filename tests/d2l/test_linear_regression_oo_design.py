@@ -213,13 +213,31 @@ def test_trainer_fit_counts_and_records(full):
 def test_trainer_caps_in_quick_mode(quick, monkeypatch):
     from d2l import quickmode
     monkeypatch.setitem(quickmode.LIMITS, 'max_train_batches', 3)
+    monkeypatch.setitem(quickmode.LIMITS, 'max_train_steps', 6)
     monkeypatch.setitem(quickmode.LIMITS, 'max_epochs', 2)
     model, data = Tiny(), Pairs()
     trainer = d2l.Trainer(max_epochs=5)
     trainer.fit(model, data)
-    assert trainer.num_train_batches == 3
+    assert (trainer.num_train_batches, trainer.num_epochs) == (3, 2)
     assert (trainer.epoch, trainer.train_batch_idx) == (1, 6)
     assert model.board.xlim == [0, 2]
+
+
+def test_quick_mode_runs_a_small_run_in_full(quick):
+    # 5 epochs of 4 minibatches stay under the budget of 120 minibatches
+    model, data = Tiny(), Pairs()
+    trainer = d2l.Trainer(max_epochs=5)
+    trainer.fit(model, data)
+    assert (trainer.num_train_batches, trainer.num_epochs) == (4, 5)
+    assert (trainer.epoch, trainer.train_batch_idx) == (4, 20)
+    assert [x for x, _ in model.board.data['val_loss']] == [1, 2, 3, 4, 5]
+
+
+def test_quick_mode_stops_a_long_run_after_the_budget(quick):
+    model, data = Tiny(), Pairs()
+    trainer = d2l.Trainer(max_epochs=100)
+    trainer.fit(model, data)
+    assert trainer.num_epochs == 30 and trainer.train_batch_idx == 120
 
 
 def test_board_renders_svg_with_one_line_per_curve():

@@ -34,6 +34,7 @@ def test_loader_batches_and_length(data):
     loader = data.train_dataloader()
     X, y = next(iter(loader))
     assert X.shape == (32, 2) and y.shape == (32, 1)
+    assert loader.batch_size == 32 and data.val_dataloader().batch_size == 32
     assert len(loader) == 32                  # 31 full batches and one of 8
     assert sum(len(b[0]) for b in loader) == 1000
 
@@ -66,7 +67,8 @@ def test_get_tensorloader_rejects_unequal_rows():
 
 
 def test_rejects_a_matrix_of_weights():
-    with pytest.raises(ValueError, match='w must be a vector'):
+    with pytest.raises(ValueError,
+                       match=r'w.ndim must be one of \[1\], got 2'):
         d2l.SyntheticRegressionData(w=torch.ones(2, 1), b=0.0)
 
 
@@ -95,3 +97,35 @@ def test_get_tensorloader_takes_numpy_arrays():
     batches = list(module.get_tensorloader((X, y), False, slice(1, 4)))
     assert [tuple(b[0].shape) for b in batches] == [(2, 2), (1, 2)]
     assert torch.equal(batches[0][1], torch.tensor([1, 2]))
+
+
+def test_get_tensorloader_reports_an_int_batch_size():
+    import numpy as np
+    module = d2l.DataModule()
+    module.batch_size = np.int64(4)           # as a subclass might store it
+    loader = module.get_tensorloader((torch.zeros(10, 1),), True)
+    assert loader.batch_size == 4 and type(loader.batch_size) is int
+    assert [len(b[0]) for b in loader] == [4, 4, 2]
+
+
+def test_get_tensorloader_fetches_each_minibatch_in_one_indexing(data):
+    # the dataset is asked for whole minibatches, never for single rows
+    loader = data.val_dataloader()
+    calls = []
+    fetch = loader.dataset.__getitems__
+
+    def spy(indices):
+        calls.append(len(indices))
+        return fetch(indices)
+    loader.dataset.__getitems__ = spy
+    batches = list(loader)
+    assert calls == [32] * 31 + [8]
+    assert isinstance(batches[0], tuple) and len(batches[0]) == 2
+    assert torch.equal(torch.cat([X for X, _ in batches]), data.X[1000:])
+
+
+def test_get_tensorloader_rejects_a_zero_batch_size():
+    module = d2l.DataModule()
+    module.batch_size = 0
+    with pytest.raises(ValueError, match='batch_size must be an integer >= 1'):
+        module.get_tensorloader((torch.zeros(3),), True)

@@ -81,5 +81,5 @@ def test_penalized_scratch_rejects_wrong_feature_count():
 
 
 def test_decayed_concise_rejects_bad_lr():
-    with pytest.raises(ValueError, match='lr must be positive, got -1'):
+    with pytest.raises(ValueError, match='lr must be a number >= 0, got -1'):
         _DecayedConcise(wd=1.0, lr=-1)
