@@ -56,17 +56,20 @@ def test_dropout_layer_integer_probabilities_are_exact():
     assert torch.equal(d2l.dropout_layer(X, torch.tensor(1)), 0 * X)
 
 
-def test_dropout_layer_rejects_non_tensor():
-    with pytest.raises(TypeError, match='expected a tensor X, got list'):
-        d2l.dropout_layer([1.0, 2.0], 0.5)
+@pytest.mark.parametrize('dtype', [torch.int64, torch.int32])
+def test_dropout_layer_turns_integer_tensor_into_floats(dtype):
+    torch.manual_seed(0)
+    Y = d2l.dropout_layer(torch.full((1000,), 3, dtype=dtype), 0.25)
+    assert Y.is_floating_point()
+    assert Y.unique().tolist() == pytest.approx([0.0, 4.0])  # 3 / 0.75
 
 
-@pytest.mark.parametrize('dtype', [torch.int64, torch.int32, torch.bool])
-def test_dropout_layer_rejects_integer_tensor_clearly(dtype):
-    X = torch.ones(2, 8, dtype=dtype)
-    with pytest.raises(TypeError, match=r'expected a floating-point tensor X,'
-                                        rf' got {dtype}; convert it first'):
-        d2l.dropout_layer(X, 0.5)
+def test_dropout_layer_mask_matches_rand_draws():
+    X = torch.arange(1.0, 9.0).reshape(2, 4)
+    torch.manual_seed(3)
+    keep = torch.rand(2, 4) > 0.5
+    torch.manual_seed(3)
+    assert torch.equal(d2l.dropout_layer(X, 0.5), torch.where(keep, 2 * X, 0))
 
 
 def test_dropout_layer_rejects_bool_probability():

@@ -55,9 +55,8 @@ def test_mlp_scratch_rejects_bad_sizes():
 def test_mlp_scratch_accepts_any_integer_type(size):
     model = d2l.MLPScratch(num_inputs=size, num_outputs=size,
                            num_hiddens=size, lr=0.1)
-    assert type(model.num_inputs) is int and model.num_hiddens == 6
-    assert model.hparams['num_outputs'] == 6
-    assert model.W1.shape == (6, 6)
+    assert model.num_hiddens == 6 and model.hparams['num_outputs'] == 6
+    assert model.W1.shape == (6, 6) and model.b2.shape == (1, 6)
     assert model(torch.zeros(3, 2, 3)).shape == (3, 6)
 
 

@@ -146,9 +146,11 @@ def test_dropout_layer_cells_in_published_style(capsys):
     assert torch.equal(d2l.dropout_layer(X, 1.), torch.zeros(2, 8))
 
 
-def test_dropout_layer_names_the_integer_tensor():
-    with pytest.raises(TypeError, match='floating-point tensor X'):
-        d2l.dropout_layer(torch.arange(16).reshape((2, 8)), 0.5)
+def test_dropout_layer_on_an_integer_tensor_gives_floats():
+    X = torch.arange(16).reshape((2, 8))          # dtype forgotten: int64
+    print('dropout_p = 0.5:', d2l.dropout_layer(X, 0.5))
+    assert d2l.dropout_layer(X, 0.5).dtype == torch.float32
+    assert torch.equal(d2l.dropout_layer(X, 0), X.float())
 
 
 class ReaderDropoutMLPScratch(d2l.Classifier):

@@ -15,9 +15,11 @@ ARROW = ('<defs><marker id="arr" viewBox="0 0 10 10" refX="9" refY="5" '
          '<path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>')
 
 
-def svg(width, height, body):
+def svg(width, height, body, title, desc):
+    """An SVG document; screen readers announce `title` and `desc`."""
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
-            f'height="{height}" viewBox="0 0 {width} {height}">\n'
+            f'height="{height}" viewBox="0 0 {width} {height}" role="img">\n'
+            f'<title>{title}</title>\n<desc>{desc}</desc>\n'
             f'<rect width="{width}" height="{height}" fill="white"/>\n'
             f'{ARROW}\n' + '\n'.join(body) + '\n</svg>\n')
 
@@ -79,10 +81,10 @@ def mlp_body(x0, width, dropped=(), title=None, r=15, spacing=52):
                         f' stroke="{stroke}" stroke-width="2"/>')
             body.append(text(x, y, sub(name, k), color=(
                 GREY if gone else '#222')))
-            if gone:
-                d = r * 0.8
-                body.append(line(x - d, y - d, x + d, y + d, RED, 2.5))
-                body.append(line(x - d, y + d, x + d, y - d, RED, 2.5))
+            if gone:  # a small cross beside the unit, clear of its label
+                cx, cy, d = x + r + 1, y - r - 1, 4.5
+                body.append(line(cx - d, cy - d, cx + d, cy + d, RED, 2.2))
+                body.append(line(cx - d, cy + d, cx + d, cy - d, RED, 2.2))
     if title:
         body.append(text(x0 + width / 2, 290, title, size=13))
     return body
@@ -94,7 +96,11 @@ def mlp_svg():
                      ('input layer', 250)):
         body.append(text(12, y, label, size=12, anchor='start',
                          color=GREY))
-    return svg(400, 280, body)
+    return svg(400, 280, body, 'An MLP with one hidden layer',
+               'Four inputs at the bottom, five hidden units in the middle '
+               'and three outputs on top. Every input reaches every hidden '
+               'unit and every hidden unit reaches every output, so the two '
+               'weight matrices have 4 x 5 and 5 x 3 entries.')
 
 
 def dropout_svg():
@@ -102,13 +108,17 @@ def dropout_svg():
     body += mlp_body(230, 230, dropped=(2, 5), title='after dropout',
                      spacing=44)
     body.append(line(230, 20, 230, 280, color='#ccc', dash='4 4'))
-    return svg(460, 305, body)
+    return svg(460, 305, body, 'The MLP before and after dropout',
+               'Left, the full network; right, the same network in one '
+               'training iteration in which hidden units h2 and h5 are '
+               'dropped. Their edges are gone, so the outputs do not depend '
+               'on them and they receive no gradient.')
 
 
 # ----------------------------------------------------- computational graph
 def var(x, y, label, color=BLUE, w=34):
-    return [f'<rect x="{x - w / 2}" y="{y - 15}" width="{w}" height="30" rx="3"'
-            f' fill="white" stroke="{color}" stroke-width="2"/>',
+    return [f'<rect x="{x - w / 2}" y="{y - 15}" width="{w}" height="30"'
+            f' rx="3" fill="white" stroke="{color}" stroke-width="2"/>',
             text(x, y, label)]
 
 
@@ -158,7 +168,12 @@ def graph_svg():
     body += op(*P['l'], ital.format('l'))
     body += op(*P['reg'], 'ℓ<tspan font-size="10" dy="4">2</tspan>')
     body += op(*P['plus'], '+')
-    return svg(450, 240, body)
+    return svg(450, 240, body, 'Computational graph of the forward pass',
+               'Data flow left to right along the bottom row: x, times '
+               'W(1), z, the activation phi, h, times W(2), o, the loss l '
+               'with the label y, and L. The weights W(1) and W(2) also feed '
+               'the l2 regularizer s, and L plus s gives the objective J, so '
+               'the gradient reaching each weight matrix has two parts.')
 
 
 if __name__ == '__main__':
