@@ -2,10 +2,16 @@
 
 usage: python linreg_figures.py   (run from this folder; rewrites the SVGs)
 
+Each SVG gets a <title> and a <desc> (the figure's caption), which screen
+readers and browsers show for the image.
+
 * linreg-residuals.svg: a 1-D fit whose residuals are drawn as segments.
 * generalization-capacity.svg: training and validation loss against model
   complexity (an idealised sketch, not a measurement).
 """
+import re
+from xml.sax.saxutils import escape
+
 import matplotlib
 
 matplotlib.use('svg')
@@ -21,10 +27,19 @@ plt.rcParams.update({
 TAB = plt.get_cmap('tab10').colors
 
 
-def save(fig, name):
+def save(fig, name, title, desc):
+    """Write `fig` to `name` with an accessible <title> and <desc>."""
     fig.savefig(name, format='svg', bbox_inches='tight',
                 metadata={'Date': None})
     plt.close(fig)
+    with open(name) as f:
+        svg = f.read()
+    label = (f'\n <title>{escape(title)}</title>'
+             f'\n <desc>{escape(desc)}</desc>')
+    svg = re.sub(r'(<svg[^>]*>)', lambda m: m.group(1) + label, svg,
+                 count=1)
+    with open(name, 'w') as f:
+        f.write(svg)
 
 
 def residuals():
@@ -43,7 +58,11 @@ def residuals():
     ax.set_ylabel('label y')
     ax.legend(frameon=False, loc='upper left')
     ax.spines[['top', 'right']].set_visible(False)
-    save(fig, 'linreg-residuals.svg')
+    save(fig, 'linreg-residuals.svg', 'Residuals of a least-squares line',
+         'A least-squares line through one-dimensional data. The red '
+         'segments are the residuals; the fitted line is the one that makes '
+         'the sum of their squares smallest, so long segments weigh much '
+         'more than short ones.')
 
 
 def capacity():
@@ -70,7 +89,12 @@ def capacity():
     ax.set_ylim(0, 1.2)
     ax.legend(frameon=False, loc='center right', bbox_to_anchor=(1.0, 0.33))
     ax.spines[['top', 'right']].set_visible(False)
-    save(fig, 'generalization-capacity.svg')
+    save(fig, 'generalization-capacity.svg',
+         'Training and generalization loss against model complexity',
+         'An idealized sketch. The training loss only falls as the model '
+         'grows; the generalization loss first falls, then rises once the '
+         'model starts fitting noise. The best model sits at the bottom of '
+         'the U.')
 
 
 if __name__ == '__main__':
