@@ -131,6 +131,8 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=[], xlim=None,
     else:
         Xs = [X] * len(Ys) if d2l._is_one_curve(X) else list(X)
         Xs = [d2l._as_floats(x) for x in Xs]
+    if len(Xs) == 1:                 # one x-sequence serves every curve
+        Xs = Xs * len(Ys)
     if len(Xs) != len(Ys):
         raise ValueError(f'got {len(Xs)} x-sequences for {len(Ys)} curves')
     set_figsize(figsize)
@@ -332,13 +334,11 @@ class DataModule(d2l.HyperParameters):
         if len({len(t) for t in tensors}) != 1:
             raise ValueError(f'tensors must have equally many rows, got '
                              f'{[len(t) for t in tensors]}')
-        from torch.utils.data import (BatchSampler, DataLoader, RandomSampler,
-                                      SequentialSampler, TensorDataset)
+        from torch.utils.data import DataLoader, TensorDataset
         dataset = TensorDataset(*(t[indices] for t in tensors))
-        order = RandomSampler(dataset) if train else SequentialSampler(dataset)
+        dataset.__getitems__ = dataset.__getitem__  # a minibatch in one go
         batch_size = d2l.checks.integer(self.batch_size, 'batch_size', at_least=1)
-        batches = BatchSampler(order, batch_size, drop_last=False)
-        return DataLoader(dataset, sampler=batches, batch_size=None)
+        return DataLoader(dataset, batch_size, shuffle=train, collate_fn=tuple)
 
 
 class Trainer(d2l.HyperParameters):
@@ -360,7 +360,7 @@ class Trainer(d2l.HyperParameters):
         self.gpus = accelerators[:num_gpus]  # [] means: train on the CPU
 
     def prepare_data(self, data):
-        """Get the loaders of `data` and the number of batches to use."""
+        """Get the loaders of `data` and the numbers of batches and epochs."""
         self.train_dataloader = data.train_dataloader()
         self.val_dataloader = data.val_dataloader()
         self.num_train_batches = d2l.cap('max_train_batches',
@@ -368,6 +368,8 @@ class Trainer(d2l.HyperParameters):
         self.num_val_batches = (0 if self.val_dataloader is None else
                                 d2l.cap('max_val_batches',
                                         len(self.val_dataloader)))
+        self.num_epochs = d2l.quickmode.cap_epochs(self.max_epochs,
+                                                   self.num_train_batches)
 
     def prepare_model(self, model):
         """Link `model` to this Trainer, size its board, move it to the GPU.
@@ -375,7 +377,7 @@ class Trainer(d2l.HyperParameters):
         Defined in Section 6.7 (builders-guide/use-gpu).
         """
         model.trainer = self
-        model.board.xlim = [0, d2l.cap('max_epochs', self.max_epochs)]
+        model.board.xlim = [0, self.num_epochs]
         if self.gpus:
             model.to(self.gpus[0])
         self.model = model
@@ -389,7 +391,7 @@ class Trainer(d2l.HyperParameters):
         self.optim = model.configure_optimizers()
         self.epoch, self.train_batch_idx, self.val_batch_idx = 0, 0, 0
         try:
-            for self.epoch in range(d2l.cap('max_epochs', self.max_epochs)):
+            for self.epoch in range(self.num_epochs):
                 self.fit_epoch()
         finally:
             model.board.flush()
@@ -443,9 +445,7 @@ class SyntheticRegressionData(d2l.DataModule):
                  batch_size=32):
         super().__init__()
         w = torch.as_tensor(w, dtype=torch.float32)
-        if w.ndim != 1:
-            raise ValueError(f'w must be a vector (1-D), got shape '
-                             f'{tuple(w.shape)}')
+        d2l.checks.one_of(w.ndim, 'w.ndim', (1,))        # w is a vector
         num_train = d2l.checks.integer(num_train, 'num_train', at_least=1)
         num_val = d2l.checks.integer(num_val, 'num_val', at_least=0)
         batch_size = d2l.checks.integer(batch_size, 'batch_size', at_least=1)
@@ -499,14 +499,9 @@ class SGD(d2l.HyperParameters):
     Defined in Section 3.4 (linear-regression/linear-regression-scratch).
     """
     def __init__(self, params, lr):
-        if torch.is_tensor(params):  # list(tensor) would iterate its rows
-            raise TypeError('params must be a list of tensors, such as '
-                            '[w, b], not a single tensor')
-        lr = d2l.checks.real(lr, 'lr')
-        if lr <= 0:
-            raise ValueError(f'lr must be positive, got {lr}')
+        lr = d2l.checks.real(lr, 'lr', at_least=0)
         self.save_hyperparameters(ignore=['params'])
-        self.params = list(params)
+        self.params = [params] if torch.is_tensor(params) else list(params)
 
     @torch.no_grad()
     def step(self):
@@ -527,9 +522,7 @@ class LinearRegression(d2l.Module):
     """
     def __init__(self, lr):
         super().__init__()
-        lr = d2l.checks.real(lr, 'lr')
-        if lr <= 0:
-            raise ValueError(f'lr must be positive, got {lr}')
+        lr = d2l.checks.real(lr, 'lr', at_least=0)
         self.save_hyperparameters()
         self.net = nn.LazyLinear(1)
         self._init_hook = self.net.register_forward_pre_hook(
@@ -572,7 +565,7 @@ class FashionMNIST(d2l.DataModule):
     Defined in Section 4.2 (linear-classification/image-classification-dataset).
     """
     def __init__(self, batch_size=64, resize=(28, 28)):
-        super().__init__(num_workers=0)    # why no workers: see below
+        super().__init__(num_workers=0)  # a minibatch is one in-memory gather
         batch_size = d2l.checks.integer(batch_size, 'batch_size', at_least=1)
         self.save_hyperparameters()
         self.train = d2l.fashion.load('train', self.root, resize)
@@ -701,7 +694,7 @@ class Classifier(d2l.Module):
                 except RuntimeError as e:
                     raise ValueError(f'layer {i} ({type(layer).__name__}) fails '
                                      f'on input shape {tuple(X.shape)}') from e
-                print(f'{type(layer).__name__:<12}{tuple(X.shape)}')
+                print(f'{type(layer).__name__:<11} {tuple(X.shape)}')
         self.train(was_training)
 
 
@@ -730,13 +723,10 @@ class MLPScratch(d2l.Classifier):
     """
     def __init__(self, num_inputs, num_outputs, num_hiddens, lr, sigma=0.01):
         super().__init__()
-        num_inputs = d2l.checks.integer(num_inputs, 'num_inputs', at_least=1)
-        num_outputs = d2l.checks.integer(num_outputs, 'num_outputs',
-                                         at_least=1)
-        num_hiddens = d2l.checks.integer(num_hiddens, 'num_hiddens',
-                                         at_least=1)
         self.save_hyperparameters()
-        d, h, q = num_inputs, num_hiddens, num_outputs
+        d = d2l.checks.integer(num_inputs, 'num_inputs', at_least=1)
+        h = d2l.checks.integer(num_hiddens, 'num_hiddens', at_least=1)
+        q = d2l.checks.integer(num_outputs, 'num_outputs', at_least=1)
         self.W1 = nn.Parameter(torch.normal(0, sigma, (d, h)))   # (d, h)
         self.b1 = nn.Parameter(torch.zeros(1, h))                # (1, h)
         self.W2 = nn.Parameter(torch.normal(0, sigma, (h, q)))   # (h, q)
@@ -765,15 +755,10 @@ def dropout_layer(X, dropout):
 
     Defined in Section 5.6 (multilayer-perceptrons/dropout).
     """
-    if not torch.is_tensor(X):
-        raise TypeError(f'expected a tensor X, got {type(X).__name__}')
-    if not X.is_floating_point():
-        raise TypeError(f'expected a floating-point tensor X, got {X.dtype};'
-                        f' convert it first, e.g. X.float()')
     dropout = d2l.checks.real(dropout, 'dropout', at_least=0, at_most=1)
     if dropout == 1:
         return torch.zeros_like(X)
-    mask = (torch.rand_like(X) > dropout).to(X.dtype)    # same shape as X
+    mask = torch.rand(X.shape, device=X.device) > dropout  # bool, X's shape
     return mask * X / (1 - dropout)
 
 
@@ -869,6 +854,22 @@ def save_checkpoint(path, model, optimizer, epoch):
     os.replace(part, path)    # atomic: a crash never leaves half a file
 
 
+def _restore_rng(rng, path):
+    """Set the CPU, GPU and Python generators from a checkpoint's states.
+
+    Defined in Section 6.6 (builders-guide/read-write).
+    """
+    import warnings
+    torch.set_rng_state(rng['torch'])
+    saved, here = len(rng['cuda']), torch.cuda.device_count()
+    if saved == here:
+        torch.cuda.set_rng_state_all(rng['cuda'])
+    else:
+        warnings.warn(f'{path} has GPU generator states for {saved} GPU(s) '
+                      f'but {here} are visible; they are not restored')
+    random.setstate(rng['python'])
+
+
 def load_checkpoint(path, model, optimizer=None):
     """Restore a save_checkpoint file; return the number of epochs done.
 
@@ -878,14 +879,14 @@ def load_checkpoint(path, model, optimizer=None):
     if not isinstance(state, dict) or not {'model', 'epoch', 'rng'} <= set(
             state):
         raise ValueError(f'{path} is not a checkpoint of save_checkpoint '
-                         f'(expected keys model, optimizer, epoch, rng)')
+                         f'(expected keys model, epoch, rng)')
+    if optimizer is not None and 'optimizer' not in state:
+        raise ValueError(f'{path} holds no optimizer state; pass '
+                         f'optimizer=None to restore only the model')
     model.load_state_dict(state['model'])
     if optimizer is not None:
         optimizer.load_state_dict(state['optimizer'])
-    torch.set_rng_state(state['rng']['torch'])
-    if len(state['rng']['cuda']) == torch.cuda.device_count():
-        torch.cuda.set_rng_state_all(state['rng']['cuda'])
-    random.setstate(state['rng']['python'])
+    d2l._restore_rng(state['rng'], path)
     return state['epoch']
 
 
@@ -1013,21 +1014,25 @@ class LeNet(d2l.Classifier):
 def t_tail(t, df):
     """P(T >= t) for Student's t with `df` degrees of freedom.
 
-    Simpson's rule on the t-tail equation; about 1e-9 accurate for df >= 2.
+    Simpson's rule on the t-tail equation in s = pi/2 - phi = r**m; error
+    below 1e-9 for 1 <= df <= 1e6.
 
     Defined in Section A.10 (appendix-mathematics-for-deep-learning/statistics).
     """
     t = d2l.checks.real(t, 't', finite=False)
     df = d2l.checks.real(df, 'df', at_least=1)
-    theta = math.atan(t / math.sqrt(df))                  # t = inf -> pi/2
+    if t < 0:
+        return 1 - d2l.t_tail(-t, df)                     # symmetry
+    m = max(1.0, 4 / df)                # s**(df-1) ds = m r**3 dr if df < 4
+    r_max = (math.pi / 2 - math.atan(t / math.sqrt(df))) ** (1 / m)
     num = 2 * (2000 + int(50 * math.sqrt(df))) + 1        # odd, for Simpson
-    phi = torch.linspace(theta, math.pi / 2, num, dtype=torch.float64)
+    r = torch.linspace(0, r_max, num, dtype=torch.float64)
     w = torch.ones(num, dtype=torch.float64)
     w[1:-1:2], w[2:-1:2] = 4, 2                           # 1, 4, 2, ..., 4, 1
-    h = (math.pi / 2 - theta) / (num - 1)
+    f = m * r ** (m - 1) * torch.sin(r ** m) ** (df - 1)  # cos(phi) = sin(s)
     log_c = (math.lgamma((df + 1) / 2) - math.lgamma(df / 2)
              - 0.5 * math.log(math.pi))
-    return math.exp(log_c) * h / 3 * (w @ torch.cos(phi) ** (df - 1)).item()
+    return math.exp(log_c) * r_max / (num - 1) / 3 * (w @ f).item()
 
 
 def t_quantile(q, df):
@@ -1056,7 +1061,7 @@ TTestResult = collections.namedtuple('TTestResult',
 
 
 def _as_sample(x, name):
-    """A 1-D float64 tensor of at least two observations.
+    """A 1-D float64 tensor of at least two finite observations.
 
     Defined in Section A.10 (appendix-mathematics-for-deep-learning/statistics).
     """
@@ -1064,6 +1069,11 @@ def _as_sample(x, name):
     if x.ndim != 1 or len(x) < 2:
         raise ValueError(f'{name} must be 1-D with at least 2 values, got '
                          f'shape {tuple(x.shape)}')
+    bad = (~torch.isfinite(x)).nonzero().flatten()
+    if len(bad):                          # NaN would silently give p = NaN
+        raise ValueError(f'{name} must hold finite values, got '
+                         f'{x[bad[0]].item()} at index {bad[0].item()} '
+                         f'({len(bad)} non-finite in all)')
     return x
 
 
@@ -1446,8 +1456,7 @@ def get_fashion_mnist_labels(labels):
 
     Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
     """
-    names = ['t-shirt', 'trouser', 'pullover', 'dress', 'coat', 'sandal',
-             'shirt', 'sneaker', 'bag', 'ankle boot']
+    names = d2l.fashion.CLASSES      # the one list of class names
     indices = [int(i) for i in d2l._as_list(labels)]
     bad = [i for i in indices if not 0 <= i < len(names)]
     if bad:

@@ -121,9 +121,18 @@ def test_prepare_batch_moves_tensors_only():
     assert X.device.type == 'meta' and X.shape == (2, 3) and y == 'tag'
 
 
+def _prepared(max_epochs, num_train=1000, batch_size=32):
+    """A Trainer that has seen a small synthetic data module."""
+    trainer = d2l.Trainer(max_epochs=max_epochs)
+    trainer.prepare_data(d2l.SyntheticRegressionData(
+        w=torch.tensor([2.0]), b=0.0, num_train=num_train,
+        batch_size=batch_size))
+    return trainer
+
+
 def test_prepare_model_links_and_sizes_board(full):
     model = d2l.Module()
-    trainer = d2l.Trainer(max_epochs=5)
+    trainer = _prepared(5)
     trainer.prepare_model(model)
     assert model.trainer is trainer and trainer.model is model
     assert model.board.xlim == [0, 5]
@@ -131,14 +140,23 @@ def test_prepare_model_links_and_sizes_board(full):
 
 def test_prepare_model_caps_board_in_quick_mode(quick):
     model = d2l.Module()
-    d2l.Trainer(max_epochs=50).prepare_model(model)
-    assert model.board.xlim == [0, d2l.cap('max_epochs', 50)]
+    trainer = _prepared(50)          # 32 minibatches a run: 3 epochs fit
+    trainer.prepare_model(model)
+    assert model.board.xlim == [0, trainer.num_epochs]
+    assert trainer.num_epochs == d2l.quickmode.cap_epochs(50, 32) < 50
+
+
+def test_board_spans_every_epoch_of_a_tiny_quick_run(quick):
+    model = d2l.Module()
+    trainer = _prepared(10, num_train=20, batch_size=5)   # 4 a epoch
+    trainer.prepare_model(model)
+    assert model.board.xlim == [0, 10]
 
 
 def test_prepare_model_moves_parameters():
     model = d2l.Module()
     model.net = nn.Linear(3, 1)
-    trainer = d2l.Trainer(max_epochs=1)
+    trainer = _prepared(1)
     trainer.gpus = [torch.device('meta')]
     trainer.prepare_model(model)
     assert model.net.weight.device.type == 'meta'
