@@ -76,8 +76,8 @@ def test_citations_are_author_year_with_a_reference_list(book):
     assert '(Doe and Roe, 2020; Smith *et al.*, 2019)' in text
     last = nb.cells[-1].source
     assert last.startswith('## References\n')
-    assert ('* Jane Doe and Richard Roe (2020). A Small Book on $1/n$ Things. '
-            '*Nobody*.') in last
+    assert ('* *A Small Book on $1/n$ Things*. Jane Doe and Richard Roe '
+            '(2020). Nobody.') in last
     assert last.index('Doe') < last.index('Smith')
 
 
@@ -139,7 +139,8 @@ def test_no_jupytext_pairing_and_chapter_pages_list_sections(book):
     assert nb.metadata['kernelspec']['name'] == 'python3'
     listing = read(book, 'basics/index').cells[-1].source
     assert listing.splitlines()[2:] == [
-        '* 2.1 Tensors', '* 2.2 Written Later (in preparation)', '* 2.3 Plots']
+        '* [2.1 Tensors](tensors.ipynb)', '* 2.2 Written Later (in preparation)',
+        '* [2.3 Plots](plots.ipynb)']
     nbformat.validate(nb)
 
 
@@ -249,3 +250,24 @@ def test_committed_reader_notebook_reads_without_the_book_build(section):
     outputs = (nb.metadata.get('d2l') or {}).get('outputs') or {}
     if outputs.get('mode') == 'quick':
         assert '**Quick-mode outputs.**' in text
+
+
+def test_citations_by_the_same_authors_share_one_name():
+    entries = bib.parse(
+        '@article{A1, author = {Vapnik, V. and Chervonenkis, A.}, year = 1964}'
+        '@article{A2, author = {Vapnik, V. and Chervonenkis, A.}, year = 1968}'
+        '@article{B, author = {Smith, S.}, year = 1970}')
+    assert bib.cite(entries, ['A1', 'A2', 'B'], textual=False) == \
+        '(Vapnik and Chervonenkis, 1964, 1968; Smith, 1970)'
+    assert bib.cite(entries, ['A1', 'A2'], textual=True) == \
+        'Vapnik and Chervonenkis (1964, 1968)'
+
+
+def test_a_long_title_is_cut_at_a_word_boundary():
+    title = 'word ' * 30
+    entries = bib.parse('@article{L, author = {Doe, J.}, title = {%s}, '
+                        'year = 2000}' % title.strip())
+    line = entries['L'].reference()
+    shown = line.split('*')[1]
+    assert shown.endswith(' …') and len(shown) <= 92
+    assert shown.startswith('word word')

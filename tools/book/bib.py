@@ -76,15 +76,16 @@ class Entry:
                                                'institution', 'howpublished')
                       if self.fields.get(f)), '')
         venue = detex(venue, math=math).rstrip('.')
-        parts = [f'{who or title} ({self.year}).']
-        if who and title:
-            parts.append(f'{title}.')
+        # Title first, then authors, year and venue: the list reads like a
+        # catalogue of works, and a long title is cut at a word boundary.
+        parts = [f'*{_shortened(title)}*.' if title and who else '',
+                 f'{who or _shortened(title)} ({self.year}).']
         if venue and not venue.startswith('http'):
-            parts.append(f'*{venue}*.')
+            parts.append(f'{venue}.')
         url = self.fields.get('url') or (venue if venue.startswith('http') else '')
         if url:
             parts.append(f'<{detex(url)}>')
-        return ' '.join(parts)
+        return ' '.join(p for p in parts if p)
 
 
 def parse(text):
@@ -258,8 +259,25 @@ def strip_accents(text):
 
 
 def cite(entries, keys, textual):
-    """The in-text form of one {cite:p} (textual=False) or {cite:t} role."""
-    found = [entries[k] for k in keys]
+    """The in-text form of one {cite:p} (textual=False) or {cite:t} role.
+
+    Works by the same authors next to each other share one name:
+    "(Doe and Roe, 2019, 2020; Smith, 2018)".
+    """
+    groups = []                      # [authors, [years]] in citation order
+    for e in (entries[k] for k in keys):
+        if groups and groups[-1][0] == e.short_authors():
+            groups[-1][1].append(e.year)
+        else:
+            groups.append([e.short_authors(), [e.year]])
     if textual:
-        return '; '.join(f'{e.short_authors()} ({e.year})' for e in found)
-    return '(' + '; '.join(f'{e.short_authors()}, {e.year}' for e in found) + ')'
+        return '; '.join(f"{who} ({', '.join(years)})" for who, years in groups)
+    return '(' + '; '.join(f"{who}, {', '.join(years)}"
+                           for who, years in groups) + ')'
+
+
+def _shortened(title, limit=90):
+    """`title`, cut at a word boundary with an ellipsis if over `limit`."""
+    if len(title) <= limit:
+        return title
+    return title[:limit].rsplit(' ', 1)[0].rstrip(' ,:;') + ' …'

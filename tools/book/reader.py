@@ -584,8 +584,11 @@ class Page:
             target = self.index.labels[s.label]
             url = self.config.page_url(target.doc) if target.doc else None
             title = f'{s.number} {s.title}'
-            mark = '' if s.exists else ' (in preparation)'
-            lines.append(f'* [{title}]({url}){mark}' if url else f'* {title}{mark}')
+            if not s.exists:
+                lines.append(f'* {title} (in preparation)')
+                continue
+            # the site page if there is a site, else the notebook beside this
+            lines.append(f'* [{title}]({url or s.slug + ".ipynb"})')
         return '\n'.join(lines)
 
     def references(self):
