@@ -237,10 +237,9 @@ return {
 """
 
 
+@pytest.mark.parametrize('lab', ['myst'], indirect=True)   # the book extra's
 @pytest.mark.parametrize('rel', NOTEBOOKS)
 def test_run_all_in_quick_mode(lab, browser, artifacts, rel):
-    if lab[2] != 'myst':
-        pytest.skip('run once, in the JupyterLab the book extra installs')
     nb = _open(browser, lab, rel)
     assert browser.execute_async_script(RUN_ALL) == 'started'
     n_code = sum(c.cell_type == 'code' for c in nb.cells)
