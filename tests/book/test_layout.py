@@ -1,7 +1,7 @@
 """The site's layout, measured in headless Chromium at 1280 px and 400 px.
 
 On a section with a long title and breadcrumbs, a chapter page, the front
-page and the search page: the article header (sidebar toggle, breadcrumbs,
+page and the search page (and, for sideways scrolling, every page): the article header (sidebar toggle, breadcrumbs,
 notebook buttons) is one row inside the theme's 48 px sticky bar, before and
 after scrolling; nothing in it reaches into the article; the page never
 scrolls sideways; and every SVG figure fits the text column with its
@@ -139,3 +139,23 @@ def test_svg_figures_fit_the_column_with_legible_text(measured, site, width):
         if sizes and f['natural']:
             smallest = min(sizes) * f['width'] / f['natural']
             assert smallest >= 7, f'{svg.name}: text {smallest:.1f} px at {width} px'
+
+
+def test_no_page_of_the_book_scrolls_sideways_at_400_px(site, browser):
+    """Every page, not only the sampled ones: long inline code, headings and
+    captions must wrap or scroll inside the column."""
+    browser.set_window_size(400, 900)
+    wide = []
+    try:
+        for page in sorted(site.glob('*/*.html')):
+            if page.parent.name in ('_static', 'notebooks'):
+                continue
+            browser.get(page.as_uri())
+            scroll, width = browser.execute_script(
+                'return [document.documentElement.scrollWidth,'
+                ' document.documentElement.clientWidth]')
+            if scroll > width:
+                wide.append(f'{page.relative_to(site)} ({scroll} > {width})')
+    finally:
+        browser.set_window_size(1280, 900)
+    assert not wide, 'pages that scroll sideways at 400 px: ' + ', '.join(wide)
