@@ -1,11 +1,11 @@
 """The site's layout, measured in headless Chromium at 1280 px and 400 px.
 
 On a section with a long title and breadcrumbs, a chapter page, the front
-page and the search page (and, for sideways scrolling, every page): the article header (sidebar toggle, breadcrumbs,
+page and the search page: the article header (sidebar toggle, breadcrumbs,
 notebook buttons) is one row inside the theme's 48 px sticky bar, before and
 after scrolling; nothing in it reaches into the article; the page never
-scrolls sideways; and every SVG figure fits the text column with its
-smallest text still at least 7 px on screen. Screenshots of each width go to
+scrolls sideways (checked on every page at 400 px); and every SVG figure
+fits the text column with its smallest text still at least 7 px on screen. Screenshots of each width go to
 _build/test-artifacts.
 """
 import re
