@@ -18,7 +18,9 @@ Exit 1 and list each problem as ``path:line: message`` when a section
   ``$350`` is typeset as math in Jupyter and the site: write ``\\$350``);
 * quotes a result with ``{result}`0.821``` that does not appear in the text
   outputs of the section's fresh full-mode run record (rounding rule in
-  `quoted_matches`; no fresh full record is a problem too).
+  `quoted_matches`; a stale full record is a problem too); a section
+  without a full record may quote only what its ``# NBVAL_CHECK_OUTPUT``
+  cells print in the fresh quick record.
 
 A chapter introduction (``chapters/<chapter>/index.md``, ``is_intro``) needs
 the chapter's title but no Summary or Exercises. The Markdown is parsed with
@@ -47,6 +49,7 @@ TABLE_NAME = re.compile(r'^:name:\s*(tab-[\w-]+)\s*$')
 TARGET = re.compile(r'^\((([\w-]+))\)=\s*$')
 CONTROL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
 RESULT = re.compile(r'\{result\}`([^`]+)`')
+CHECKED = '# NBVAL_CHECK_OUTPUT'
 DOLLAR = re.compile(r'(?<!\\)\$')
 WORD = re.compile(r'(?<![\\A-Za-z])[A-Za-z]{2,}')
 CODE_SPAN = re.compile(r'(`+)(?!`).*?(?<!`)\1(?!`)', re.S)
@@ -191,19 +194,43 @@ def scan(section):
 
 
 def result_problems(section, quotes, rel):
-    """Quoted results missing from the section's fresh full-mode record."""
+    """Quoted results missing from the section's fresh full-mode record.
+
+    A section without a full-mode record (one whose default run needs a GPU)
+    may still quote what its `# NBVAL_CHECK_OUTPUT` cells print: those
+    outputs are fixed by the code, the same in both modes (shapes, parameter
+    counts), and nbval holds them to it, so they are checked against the
+    fresh quick-mode record instead.
+    """
     import runs
     record = runs.load(section, 'full')
     make = f'run `make record NB={rel}`'
     if record is None:
-        return [f'{rel}: quotes {len(quotes)} result(s) but has no full-mode '
-                f'run record; {make}']
+        return checked_only_problems(section, quotes, rel, make)
     if not record.fresh:
         return [f'{rel}: its full-mode run record is not fresh '
                 f'({"; ".join(record.problems())}); {make}']
     text = output_text(record.outputs)
     return [f'{where}: quoted result {q!r} appears in no text output of the '
             f'full-mode run record (see `quoted_matches`)'
+            for q, where in quotes if not quoted_matches(q, text)]
+
+
+def checked_only_problems(section, quotes, rel, make):
+    """Quotes missing from the checked cells of the fresh quick record."""
+    import build_d2l
+    import runs
+    record = runs.load(section, 'quick')
+    if record is None or not record.fresh:
+        return [f'{rel}: quotes {len(quotes)} result(s) but has no full-mode '
+                f'run record; {make}']
+    checked = [out for source, out in zip(build_d2l.code_cells(section),
+                                          record.outputs)
+               if CHECKED in source]
+    text = output_text(checked)
+    return [f'{where}: quoted result {q!r} appears neither in a full-mode run '
+            f'record (none; {make}) nor in the output of a '
+            f'`{CHECKED}` cell of the quick-mode record'
             for q, where in quotes if not quoted_matches(q, text)]
 
 

@@ -212,6 +212,40 @@ def test_quoted_results_need_a_fresh_full_record(book, tmp_path):
     assert 'full-mode run record is not fresh (code cells changed' in p
 
 
+CHECKED = QUOTED.replace('x = 1', '# NBVAL_CHECK_OUTPUT\nx = 1')
+
+
+def quick_record(tmp_path, text):
+    import runs
+    [section] = [s for s in toc.sections(tmp_path / 'toc.yml')
+                 if s.slug == 'first']
+    outputs = [[{'output_type': 'stream', 'name': 'stdout', 'text': text}]]
+    runs.write(section, 'quick', outputs, {'kernel_mode': 'quick'})
+
+
+def test_without_a_full_record_checked_cells_of_the_quick_record_count(
+        book, tmp_path):
+    book(CHECKED)
+    quick_record(tmp_path, 'params 1,000 ratio 0.8213\n')
+    assert book(CHECKED) == []
+
+
+def test_without_a_full_record_unchecked_cells_do_not_count(book, tmp_path):
+    book(QUOTED)
+    quick_record(tmp_path, 'params 1,000 ratio 0.8213\n')
+    problems = book(QUOTED)
+    assert len(problems) == 3
+    assert all("nor in the output of a `# NBVAL_CHECK_OUTPUT` cell" in p
+               for p in problems)
+
+
+def test_a_stale_quick_record_does_not_count(book, tmp_path):
+    book(CHECKED)
+    quick_record(tmp_path, 'params 1,000 ratio 0.8213\n')
+    [p] = book(CHECKED.replace('x = 1', 'x = 2'))
+    assert 'quotes 3 result(s) but has no full-mode run record' in p
+
+
 @pytest.mark.parametrize('quote, shown, ok', [
     ('0.821', 'acc 0.8213', True),
     ('0.821', 'acc 0.8215', False),        # rounds half up to 0.822
