@@ -36,6 +36,13 @@ def test_set_axes_values(axes):
     assert axes.get_yscale() == 'log'
 
 
+def test_set_axes_leaves_none_properties_alone(axes):
+    axes.set_xlabel('kept'), axes.set_yscale('log'), axes.set_xlim(2, 4)
+    d2l.set_axes(axes, None, 'y', None, None, None, None, None)
+    assert axes.get_xlabel() == 'kept' and axes.get_ylabel() == 'y'
+    assert axes.get_yscale() == 'log' and axes.get_xlim() == (2, 4)
+
+
 def test_plot_values_of_one_curve(axes):
     d2l.plot([0, 1, 2], [0, 1, 4], axes=axes)
     (line,) = axes.get_lines()
