@@ -14,7 +14,7 @@ import operator
 import numpy as np
 import torch
 
-__all__ = ['integer', 'real', 'one_of', 'instance']
+__all__ = ['integer', 'real', 'one_of', 'instance', 'provides']
 
 
 def _shown(value):
@@ -82,4 +82,19 @@ def instance(value, name, types):
         names = (types.__name__ if isinstance(types, type)
                  else ' or '.join(t.__name__ for t in types))
         raise TypeError(f'{name} must be {names}, got {_shown(value)}')
+    return value
+
+
+def provides(value, name, methods, like):
+    """Return `value` if it has every one of `methods`, else raise TypeError.
+
+    Duck typing for the framework classes: an object that behaves like a
+    `like` (e.g. 'd2l.Module') is accepted whatever its class, so a class a
+    reader wrote after the book's code passes as well as the library's own.
+    """
+    missing = [m for m in methods if not callable(getattr(value, m, None))]
+    if missing:
+        raise TypeError(f'{name} must be a {like} (an object with '
+                        f'{", ".join(methods)}); got {_shown(value)}, which '
+                        f'lacks {", ".join(missing)}')
     return value

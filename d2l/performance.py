@@ -220,6 +220,8 @@ def estimate_fit_time(trainer, model, data, num_steps=3, max_seconds=30):
     trainer.prepare_data(data)
     if trainer.num_train_batches == 0:
         raise ValueError('the training loader of data is empty')
+    num_epochs = d2l.quickmode.cap_epochs(trainer.max_epochs,
+                                          trainer.num_train_batches)
     rng = torch.get_rng_state()             # shuffling draws from it too
     train_iter = iter(trainer.train_dataloader)
     was_training = model.training
@@ -263,10 +265,10 @@ def estimate_fit_time(trainer, model, data, num_steps=3, max_seconds=30):
     step_time = (sum(times) / len(times)) if times else val_time * 3
     per_epoch = (trainer.num_train_batches * step_time
                  + trainer.num_val_batches * val_time)
-    total = trainer.num_epochs * per_epoch
+    total = num_epochs * per_epoch
     print(f'Estimated time of this run on this CPU '
           f'({torch.get_num_threads()} threads): {_duration(total)} '
-          f'({trainer.num_epochs} epochs of {trainer.num_train_batches} '
+          f'({num_epochs} epochs of {trainer.num_train_batches} '
           f'minibatches at {step_time:.2g} s each). '
           'For a small run of under a minute, set D2L_QUICK=1.')
     return total if math.isfinite(total) else None

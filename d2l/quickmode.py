@@ -19,8 +19,9 @@ under a minute on a 2-core CPU. Four things shrink, all decided here:
 Without the variable the book's real configuration runs. The switch is read
 at call time, so tests can flip it with ``monkeypatch.setenv``.
 """
-import operator
 import os
+
+from d2l import checks
 
 __all__ = ['LIMITS', 'is_quick', 'pick', 'cap', 'cap_epochs', 'mode']
 
@@ -53,21 +54,6 @@ def cap(name, value):
     return min(value, LIMITS[name]) if is_quick() else value
 
 
-def _count(value, name, at_least):
-    """`value` as an int >= `at_least` (any integral type, never a bool)."""
-    if isinstance(value, bool):
-        raise TypeError(f'{name} must be an integer, got bool {value!r}')
-    try:
-        number = operator.index(value)
-    except TypeError:
-        raise TypeError(f'{name} must be an integer, got '
-                        f'{type(value).__name__} {value!r}') from None
-    if number < at_least:
-        raise ValueError(f'{name} must be an integer >= {at_least}, '
-                         f'got {number}')
-    return number
-
-
 def cap_epochs(max_epochs, batches_per_epoch):
     """Epochs to run: `max_epochs`, fewer in quick mode if the run is long.
 
@@ -76,8 +62,9 @@ def cap_epochs(max_epochs, batches_per_epoch):
     capped by :func:`cap`) that allows ``max_train_steps //
     batches_per_epoch`` epochs, and always at least one.
     """
-    max_epochs = _count(max_epochs, 'max_epochs', 1)
-    batches_per_epoch = _count(batches_per_epoch, 'batches_per_epoch', 0)
+    max_epochs = checks.integer(max_epochs, 'max_epochs', at_least=1)
+    batches_per_epoch = checks.integer(batches_per_epoch, 'batches_per_epoch',
+                                       at_least=0)
     if not is_quick() or batches_per_epoch == 0:
         return max_epochs
     affordable = max(1, LIMITS['max_train_steps'] // batches_per_epoch)

@@ -62,3 +62,17 @@ def test_one_of_and_instance():
         checks.instance('2', 'x', (int, float))
     with pytest.raises(TypeError, match='net must be Module'):
         checks.instance(3, 'net', torch.nn.Module)
+
+
+def test_provides_accepts_duck_types_and_names_what_is_missing():
+    class Loop:
+        def step(self):
+            pass
+    loop = Loop()
+    assert checks.provides(loop, 'loop', ['step'], like='d2l.Loop') is loop
+    with pytest.raises(TypeError, match=r'loop must be a d2l\.Loop \(an '
+                       r'object with step, stop\); got Loop .* lacks stop'):
+        checks.provides(loop, 'loop', ['step', 'stop'], like='d2l.Loop')
+    loop.stop = 3                       # an attribute, but not callable
+    with pytest.raises(TypeError, match='lacks stop'):
+        checks.provides(loop, 'loop', ['stop'], like='d2l.Loop')

@@ -191,10 +191,59 @@ def test_trainer_accepts_any_integer_type():
 
 def test_fit_names_swapped_arguments(full):
     trainer = d2l.Trainer(max_epochs=1)
-    with pytest.raises(TypeError, match='model must be Module, got Pairs'):
+    with pytest.raises(TypeError, match=r'model must be a d2l\.Module .*; '
+                       'got Pairs .* lacks training_step'):
         trainer.fit(Pairs(), Tiny())
-    with pytest.raises(TypeError, match='data must be DataModule, got list'):
+    with pytest.raises(TypeError, match=r'data must be a d2l\.DataModule .*'
+                       'got list .* lacks train_dataloader, val_dataloader'):
         trainer.fit(Tiny(), [])
+
+
+class ReaderModule(torch.nn.Module, d2l.HyperParameters):
+    """A model written after the book's code, not derived from d2l.Module."""
+    def __init__(self, lr=0.1):
+        super().__init__()
+        self.save_hyperparameters()
+        self.net = torch.nn.LazyLinear(1)
+        self.board = d2l.ProgressBoard(display=False)
+        self.trained = 0
+
+    def training_step(self, batch):
+        self.trained += 1
+        return ((self.net(batch[0]) - batch[1]) ** 2).mean()
+
+    def validation_step(self, batch):
+        pass
+
+    def configure_optimizers(self):
+        return torch.optim.SGD(self.parameters(), self.lr)
+
+
+def test_fit_accepts_a_duck_typed_model(full):
+    model = ReaderModule()
+    data = d2l.SyntheticRegressionData(torch.tensor([2.0, -1.0]), 1.0,
+                                       num_train=64, num_val=32,
+                                       batch_size=32)
+    d2l.Trainer(max_epochs=2).fit(model, data)
+    assert model.trained == 4
+
+
+class HalfTrainer(d2l.Trainer):
+    """Overrides prepare_data the published way: no num_epochs set."""
+    def prepare_data(self, data):
+        self.train_dataloader = data.train_dataloader()
+        self.val_dataloader = data.val_dataloader()
+        self.num_train_batches = len(self.train_dataloader) // 2
+        self.num_val_batches = len(self.val_dataloader)
+
+
+def test_fit_with_a_published_style_prepare_data(full):
+    data = d2l.SyntheticRegressionData(torch.tensor([2.0, -1.0]), 1.0,
+                                       num_train=128, num_val=32,
+                                       batch_size=32)
+    trainer = HalfTrainer(max_epochs=3)
+    trainer.fit(d2l.LinearRegression(lr=0.03), data)
+    assert trainer.num_epochs == 3 and trainer.train_batch_idx == 6
 
 
 def test_trainer_fit_counts_and_records(full):
