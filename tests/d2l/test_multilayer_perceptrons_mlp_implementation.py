@@ -56,6 +56,9 @@ def test_mlp_scratch_accepts_any_integer_type(size):
     model = d2l.MLPScratch(num_inputs=size, num_outputs=size,
                            num_hiddens=size, lr=0.1)
     assert model.num_hiddens == 6 and model.hparams['num_outputs'] == 6
+    assert all(type(model.hparams[name]) is int
+               for name in ('num_inputs', 'num_outputs', 'num_hiddens'))
+    assert type(model.num_inputs) is int
     assert model.W1.shape == (6, 6) and model.b2.shape == (1, 6)
     assert model(torch.zeros(3, 2, 3)).shape == (3, 6)
 
@@ -75,3 +78,42 @@ def test_mlp_scratch_rejects_wrong_input_width():
     with pytest.raises(ValueError, match='expected 784 values per example, '
                                          'got 100'):
         model(torch.zeros(2, 10, 10))
+
+
+@pytest.mark.parametrize('lr, sigma', [(np.float32(0.5), torch.tensor(0.5)),
+                                       (torch.tensor(0.5), np.float64(0.5)),
+                                       (0.5, 0.5)])
+def test_mlp_scratch_stores_plain_floats(lr, sigma):
+    model = d2l.MLPScratch(4, 2, 3, lr=lr, sigma=sigma)
+    assert type(model.lr) is float and model.lr == 0.5
+    assert type(model.hparams['lr']) is float
+    assert type(model.hparams['sigma']) is float and model.sigma == 0.5
+
+
+def test_mlp_scratch_integer_lr_becomes_float():
+    model = d2l.MLPScratch(4, 2, 3, lr=1, sigma=0)
+    assert type(model.lr) is float and model.lr == 1.0
+    assert model.W1.abs().sum().item() == 0          # sigma = 0: all zeros
+
+
+@pytest.mark.parametrize('kwargs, error, message', [
+    ({'lr': -1}, ValueError, 'lr must be a number >= 0, got -1.0'),
+    ({'lr': float('nan')}, ValueError, 'lr must be a finite number, got nan'),
+    ({'lr': '0.1'}, TypeError, "lr must be a real number, got str '0.1'"),
+    ({'lr': 0.1, 'sigma': -0.01}, ValueError,
+     'sigma must be a number >= 0, got -0.01'),
+])
+def test_mlp_scratch_rejects_bad_lr_and_sigma(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        d2l.MLPScratch(4, 2, 3, **kwargs)
+
+
+def test_mlp_scratch_checks_run_before_saving():
+    with pytest.raises(ValueError):
+        d2l.MLPScratch(4, 2, 3, lr=-1)
+    model = d2l.MLPScratch(np.int64(4), torch.tensor(2), np.int32(3), lr=0)
+    mine = {name: model.hparams[name] for name in (
+        'num_inputs', 'num_outputs', 'num_hiddens', 'lr', 'sigma')}
+    assert mine == {'num_inputs': 4, 'num_outputs': 2, 'num_hiddens': 3,
+                    'lr': 0.0, 'sigma': 0.01}
+    assert [type(v) for v in mine.values()] == [int, int, int, float, float]
