@@ -67,7 +67,7 @@ def test_dropout_layer_turns_integer_tensor_into_floats(dtype):
 def test_dropout_layer_mask_matches_rand_draws():
     X = torch.arange(1.0, 9.0).reshape(2, 4)
     torch.manual_seed(3)
-    keep = torch.rand(2, 4) > 0.5
+    keep = torch.rand(2, 4) >= 0.5
     torch.manual_seed(3)
     assert torch.equal(d2l.dropout_layer(X, 0.5), torch.where(keep, 2 * X, 0))
 
@@ -76,3 +76,21 @@ def test_dropout_layer_rejects_bool_probability():
     with pytest.raises(TypeError, match='dropout must be a real number, '
                                         'got bool True'):
         d2l.dropout_layer(torch.ones(3), True)
+
+
+def test_dropout_layer_zero_probability_keeps_a_zero_draw(monkeypatch):
+    # torch.rand can return exactly 0.0 (probability 2**-24 per float32
+    # entry); with p = 0 such an entry must still be kept
+    monkeypatch.setattr(torch, 'rand', lambda *shape, **kw: torch.zeros(
+        *shape, **kw))
+    X = torch.arange(1.0, 7.0).reshape(2, 3)
+    assert torch.equal(d2l.dropout_layer(X, 0), X)
+    assert torch.equal(d2l.dropout_layer(X, 0.0), X)
+
+
+def test_dropout_layer_keeps_draws_equal_to_p(monkeypatch):
+    # keep u >= p: P(keep) = 1 - p exactly for u uniform on [0, 1)
+    monkeypatch.setattr(torch, 'rand', lambda *shape, **kw: torch.full(
+        *shape, 0.25, **kw))
+    X = torch.ones(4)
+    assert torch.equal(d2l.dropout_layer(X, 0.25), X / 0.75)
