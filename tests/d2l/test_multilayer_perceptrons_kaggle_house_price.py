@@ -66,6 +66,29 @@ def test_loader_before_preprocess_raises(mirror):
         data.get_dataloader(train=True)
 
 
+def unprocessed_house(tmp_path, monkeypatch):
+    """A KaggleHouse read from two tiny CSV files, not yet preprocessed."""
+    files = {'kaggle_house_pred_train.csv': 'Id,A,SalePrice\n1,1.0,100\n'
+                                            '2,3.0,200\n3,5.0,300\n',
+             'kaggle_house_pred_test.csv': 'Id,A\n4,2.0\n'}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    monkeypatch.setattr(d2l, 'download', lambda url, folder=None, sha1=None:
+                        str(tmp_path / url.rsplit('/', 1)[-1]))
+    return d2l.KaggleHouse(batch_size=2)
+
+
+def test_k_fold_data_before_preprocess_raises(tmp_path, monkeypatch):
+    data = unprocessed_house(tmp_path, monkeypatch)
+    assert data.raw_train.shape == (3, 3) and data.train is None
+    with pytest.raises(RuntimeError, match=r'call preprocess\(\) before'):
+        d2l.k_fold_data(data, 2)
+    with pytest.raises(RuntimeError, match=r'call preprocess\(\) before'):
+        data.get_dataloader(train=True)
+    data.preprocess()
+    assert [len(fold.val) for fold in d2l.k_fold_data(data, 2)] == [1, 1]
+
+
 @pytest.mark.parametrize('kwargs, error, message', [
     ({'batch_size': 0}, ValueError, 'batch_size must be an integer >= 1, '
                                     'got 0'),
