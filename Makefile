@@ -72,7 +72,7 @@ book-test:  ## browser, link and PDF tests of the book (needs make book-deps)
 	D2L_BOOK_TESTS=1 $(PY) -m pytest -q tests/book
 
 bench:  ## run the benchmarks in bench/ against d2l==1.0.3
-	$(PY) bench/run.py && $(PY) bench/bench_fashion_mnist.py
+	$(PY) bench/run.py && $(PY) bench/bench_fashion_mnist.py && $(PY) bench/bench_resnet.py
 
 clean:  ## remove build outputs and caches (not the data cache)
 	rm -rf _build .pytest_cache
