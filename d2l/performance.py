@@ -186,15 +186,16 @@ def _duration(seconds):
     return f'about {hours / 24:.1f} days'
 
 
-def _step(model, optim, batch, clip):
+def _step(trainer, model, optim, batch):
     """One training step as Trainer.fit_epoch takes it, without recording."""
     *inputs, Y = batch
     loss = model.loss(model(*inputs), Y)
     optim.zero_grad()
     loss.backward()
     with torch.no_grad():
+        clip = getattr(trainer, 'gradient_clip_val', 0)
         if clip > 0:
-            nn.utils.clip_grad_norm_(model.parameters(), clip)
+            trainer.clip_gradients(clip, model)
         optim.step()
 
 
@@ -211,8 +212,10 @@ def estimate_fit_time(trainer, model, data, num_steps=3, max_seconds=30):
     """
     d2l = _d2l()
     d2l.checks.instance(trainer, 'trainer', d2l.Trainer)
-    d2l.checks.instance(model, 'model', d2l.Module)
-    d2l.checks.instance(data, 'data', d2l.DataModule)
+    d2l.checks.provides(model, 'model', ['loss', 'configure_optimizers'],
+                        like='d2l.Module')
+    d2l.checks.provides(data, 'data', ['train_dataloader', 'val_dataloader'],
+                        like='d2l.DataModule')
     num_steps = d2l.checks.integer(num_steps, 'num_steps', at_least=1)
     max_seconds = d2l.checks.real(max_seconds, 'max_seconds', at_least=0)
     if d2l.is_quick() or getattr(trainer, 'gpus', None):
@@ -231,7 +234,6 @@ def estimate_fit_time(trainer, model, data, num_steps=3, max_seconds=30):
         model.apply_init(list(first[:-1]))   # shapes only; fit would do it too
     saved = copy.deepcopy(model.state_dict())
     optim = model.configure_optimizers()
-    clip = getattr(trainer, 'gradient_clip_val', 0)
     times, batch = [], first
     model.train()
     try:
@@ -243,7 +245,7 @@ def estimate_fit_time(trainer, model, data, num_steps=3, max_seconds=30):
                         batch = trainer.prepare_batch(next(train_iter))
                     except StopIteration:
                         break
-                _step(model, optim, batch, clip)
+                _step(trainer, model, optim, batch)
                 if i:
                     times.append(time.perf_counter() - start)
                     if sum(times) > max_seconds:

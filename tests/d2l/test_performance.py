@@ -149,6 +149,18 @@ def test_estimate_fit_time_leaves_the_following_run_unchanged(full, capsys):
     assert all(torch.equal(a, b) for a, b in zip(run(False), run(True)))
 
 
+def test_estimate_fit_time_clips_through_the_trainer_hook(full, capsys):
+    calls = []
+
+    class Clipping(d2l.Trainer):
+        def clip_gradients(self, grad_clip_val, model):
+            calls.append(grad_clip_val)
+
+    trainer = Clipping(max_epochs=1, gradient_clip_val=0.5)
+    d2l.estimate_fit_time(trainer, TinyCNN(), TinyImages(), num_steps=2)
+    assert calls == [0.5, 0.5, 0.5]              # warm-up and two steps
+
+
 def test_estimate_fit_time_creates_lazy_parameters_first(full, capsys):
     model = d2l.LeNet()                      # lazy layers, no apply_init yet
     data = TinyImages()
@@ -160,8 +172,8 @@ def test_estimate_fit_time_creates_lazy_parameters_first(full, capsys):
 
 @pytest.mark.parametrize('args, error, message', [
     (('trainer', TinyCNN(), TinyImages()), TypeError, 'trainer must be'),
-    ((None, 'model', TinyImages()), TypeError, 'model must be Module'),
-    ((None, TinyCNN(), 'data'), TypeError, 'data must be DataModule'),
+    ((None, 'model', TinyImages()), TypeError, 'model must be a d2l.Module'),
+    ((None, TinyCNN(), 'data'), TypeError, 'data must be a d2l.DataModule'),
 ])
 def test_estimate_fit_time_names_bad_input(args, error, message):
     trainer, model, data = args
