@@ -23,6 +23,8 @@ $D2L_REF_PYTHON; see bench/run.py for how to make it). It reads Fashion-MNIST
 through torchvision, which wants the four .gz files in
 <root>/FashionMNIST/raw/; they are copied there from the data mirror
 ($D2L_DATA_MIRROR, default ../shared/data), so nothing is downloaded.
+The reference runs without PYTHONPATH, so that it cannot import our package
+by accident, and the benchmark stops unless it reports d2l 1.0.3.
 Results are printed and written to bench/results/lenet.json.
 """
 import argparse
@@ -37,6 +39,7 @@ import tempfile
 
 HERE = pathlib.Path(__file__).resolve().parent
 OURS = sys.executable
+REF_VERSION = '1.0.3'
 FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz',
          't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']
 
@@ -117,16 +120,25 @@ def main(argv=None):
         env.pop('OMP_NUM_THREADS', None)   # both use the same threads
         if args.threads is not None:
             env['OMP_NUM_THREADS'] = str(args.threads)
+        # our PYTHONPATH may point at this repository, whose d2l package
+        # would then shadow the reference interpreter's d2l 1.0.3
+        envs = {'ours': env, 'd2l 1.0.3': {k: v for k, v in env.items()
+                                           if k != 'PYTHONPATH'}}
         if has_ref:
             prepare_reference_root(mirror, tmp / 'data')
         versions = {name: subprocess.run(
             [pythons[name], '-c', 'import d2l, torch; '
              'print(d2l.__version__, torch.__version__)'],
-            capture_output=True, text=True, env=env, cwd=work,
+            capture_output=True, text=True, env=envs[name], cwd=work,
             check=True).stdout.strip() for name in names}
+        if has_ref and versions['d2l 1.0.3'].split()[0] != REF_VERSION:
+            raise SystemExit(f'bench: {args.ref_python} imports d2l '
+                             f'{versions["d2l 1.0.3"].split()[0]}, not the '
+                             f'reference d2l {REF_VERSION}')
         for _ in range(args.repeats):
             for name in names:
-                runs[name].append(measure(pythons[name], code, env, work))
+                runs[name].append(measure(pythons[name], code, envs[name],
+                                          work))
                 seconds, rate, acc = runs[name][-1]
                 print(f'  {name:10s} {rate:7.0f} examples/s  fit '
                       f'{seconds:6.1f} s  test accuracy {acc:.4f}',

@@ -46,10 +46,25 @@ def test_init_cnn_ignores_other_layers():
     assert torch.equal(bn.weight, torch.ones(3))
 
 
-def test_init_cnn_refuses_a_lazy_layer_before_its_first_forward():
-    with pytest.raises(ValueError, match=r'LazyConv2d has no weights yet; '
-                                         r'.*apply_init'):
-        nn.LazyConv2d(4, 3).apply(d2l.init_cnn)
+def test_init_cnn_skips_a_lazy_layer_with_a_warning():
+    layer = nn.LazyConv2d(4, 3)
+    with pytest.warns(UserWarning, match=r'init_cnn is a no-op for '
+                                         r'LazyConv2d, .*apply_init'):
+        layer.apply(d2l.init_cnn)
+    assert isinstance(layer.weight, nn.parameter.UninitializedParameter)
+    layer(torch.zeros(1, 2, 5, 5))          # still usable afterwards
+    assert layer.weight.shape == (4, 2, 3, 3)
+
+
+def test_init_cnn_warns_once_per_lazy_layer_and_initializes_the_rest():
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(20, 30), nn.ReLU(), nn.LazyLinear(5))
+    with pytest.warns(UserWarning) as record:
+        net.apply(d2l.init_cnn)
+    assert [str(w.message).split(',')[0] for w in record] == [
+        'init_cnn is a no-op for LazyLinear']
+    assert net[0].weight.abs().max() <= math.sqrt(6 / 50)
+    assert net[0].weight.abs().max() > 0.9 * math.sqrt(6 / 50)
 
 
 def test_apply_init_with_init_cnn_initializes_every_lenet_layer():
@@ -171,6 +186,17 @@ def test_layer_summary_needs_a_sequential_net():
     with pytest.raises(TypeError, match='needs self.net to be a Sequential, '
                                         'got LazyLinear'):
         Plain().layer_summary((1, 4))
+
+
+def test_layer_summary_of_a_net_without_parameters_runs_on_the_cpu(capsys):
+    class Pool(d2l.Classifier):
+        def __init__(self):
+            super().__init__()
+            self.net = nn.Sequential(nn.MaxPool2d(2), nn.Flatten())
+
+    Pool().layer_summary((2, 3, 4, 4))
+    assert capsys.readouterr().out.splitlines() == [
+        'MaxPool2d   (2, 3, 2, 2)', 'Flatten     (2, 12)']
 
 
 def test_layer_summary_separates_a_long_layer_name_from_its_shape(capsys):
