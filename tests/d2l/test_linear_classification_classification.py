@@ -22,6 +22,20 @@ def test_accuracy_flattens_leading_axes():
     assert correct.sum().item() == 10
 
 
+def test_accuracy_compares_across_label_dtypes():
+    # 300 classes: a cast of the argmax to uint8 would turn 300 into 44
+    Y_hat = torch.zeros(2, 301)
+    Y_hat[0, 300] = Y_hat[1, 44] = 1.0
+    model = d2l.Classifier()
+    labels = torch.tensor([300, 44])
+    for Y in (labels, labels.int(), labels.float()):
+        assert model.accuracy(Y_hat, Y).item() == 1.0
+    small = torch.tensor([44, 44], dtype=torch.uint8)   # 300 is not 44
+    assert model.accuracy(Y_hat, small, averaged=False).tolist() == [0, 1]
+    flags = torch.tensor([True, False])                 # binary bool labels
+    assert model.accuracy(torch.tensor([[0., 1.], [1., 0.]]), flags) == 1.0
+
+
 def test_accuracy_rejects_mismatched_labels():
     with pytest.raises(ValueError, match='4 rows but 3 labels'):
         d2l.Classifier().accuracy(torch.zeros(4, 2), torch.zeros(3))
