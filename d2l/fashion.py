@@ -2,9 +2,10 @@
 
 The book's data module asks :func:`load` for a split and gets an
 :class:`ImageSet`: every image of the split as one ``uint8`` tensor in
-memory, with the attribute names of a torchvision dataset (``data``,
-``targets``, ``classes``). What happens on the way is bookkeeping that the
-section only summarises in a note:
+memory, with the attributes of a torchvision dataset (``data``: the raw
+28x28 bytes, ``targets``, ``classes``: torchvision's class names) and the
+images that models see, resized once, in ``images``. What happens on the way
+is bookkeeping that the section only summarises in a note:
 
 * The four IDX files are registered in ``DATA_HUB`` by URL and SHA-1 and
   fetched with :func:`d2l.hub.download` (cache, then mirror, then network).
@@ -18,7 +19,9 @@ section only summarises in a note:
 * Quick mode (``D2L_QUICK=1``) keeps a class-balanced random subset
   (:data:`QUICK_PER_CLASS` images per class, the same on every run).
 * Resizing is done once, on the whole ``uint8`` tensor, in chunks, so that
-  even 224x224 images never need a float copy of the whole split.
+  even 224x224 images never need a float copy of the whole split. The
+  resized copy goes to ``images``; ``data`` keeps the raw bytes, as in
+  torchvision, whose ``Resize`` transform acts only when an item is read.
 
 An :class:`ImageSet` indexed with one position returns ``(image, label)``
 like torchvision; indexed with a list or tensor of positions it returns a
@@ -38,13 +41,16 @@ from d2l import checks
 from d2l.hub import DATA_HUB, download
 from d2l.quickmode import is_quick
 
-__all__ = ['CLASSES', 'QUICK_PER_CLASS', 'ImageSet', 'read_idx',
-           'balanced_subset', 'load']
+__all__ = ['CLASSES', 'TORCHVISION_CLASSES', 'QUICK_PER_CLASS', 'ImageSet',
+           'read_idx', 'balanced_subset', 'load']
 
-#: The ten class names, in label order 0-9 (torchvision spells them
-#: 'T-shirt/top', 'Trouser', ...; the book uses these short forms).
+#: The ten class names the book shows (``text_labels``), in label order 0-9.
 CLASSES = ('t-shirt', 'trouser', 'pullover', 'dress', 'coat',
            'sandal', 'shirt', 'sneaker', 'bag', 'ankle boot')
+
+#: The same classes as torchvision's FashionMNIST spells them (``classes``).
+TORCHVISION_CLASSES = ('T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat',
+                       'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot')
 
 #: Images per class kept in quick mode, per split.
 QUICK_PER_CLASS = {'train': 300, 'test': 100}
@@ -69,18 +75,28 @@ _RESIZE_CHUNK = 4096   # images resized at a time (bounds the float copy)
 class ImageSet(torch.utils.data.Dataset):
     """uint8 images (N, H, W) and int64 labels (N,) held in memory.
 
-    ``data``, ``targets`` and ``classes`` are named as in torchvision. An
-    item is a float image (1, H, W) in [0, 1] and an int label; a list,
-    slice or tensor of positions gives a minibatch (B, 1, H, W), (B,).
+    ``data``, ``targets`` and ``classes`` mean what they mean in torchvision
+    (``data``: the images as stored, before any resizing). ``images`` holds
+    the images that items are made of: ``data`` itself, or a resized copy.
+    An item is a float image (1, H, W) of ``images`` in [0, 1] and an int
+    label; a list, slice or tensor of positions gives a minibatch
+    (B, 1, H, W), (B,).
     """
-    def __init__(self, data, targets, classes=CLASSES, split=None):
-        if data.dtype != torch.uint8 or data.ndim != 3:
-            raise ValueError(f'expected uint8 images of shape (N, H, W), '
-                             f'got {data.dtype} of shape {tuple(data.shape)}')
+    def __init__(self, data, targets, classes=TORCHVISION_CLASSES,
+                 split=None, images=None):
+        images = data if images is None else images
+        for name, x in (('data', data), ('images', images)):
+            if x.dtype != torch.uint8 or x.ndim != 3:
+                raise ValueError(f'expected {name} of uint8 images of shape '
+                                 f'(N, H, W), got {x.dtype} of shape '
+                                 f'{tuple(x.shape)}')
+        if len(images) != len(data):
+            raise ValueError(f'expected {len(data)} resized images, got '
+                             f'{len(images)}')
         if targets.shape != (len(data),):
             raise ValueError(f'expected {len(data)} labels, got shape '
                              f'{tuple(targets.shape)}')
-        self.data, self.targets = data, targets.long()
+        self.data, self.images, self.targets = data, images, targets.long()
         self.classes, self.split = list(classes), split
 
     def __len__(self):
@@ -102,14 +118,14 @@ class ImageSet(torch.utils.data.Dataset):
                              f'got {bad[:5].tolist()}')
         rows = np.where(rows < 0, rows + n, rows)
         # NumPy, not torch: single-threaded, so a busy CPU cannot stall it
-        pixels = self.data.numpy().take(rows, axis=0)  # (B, H, W)
+        pixels = self.images.numpy().take(rows, axis=0)  # (B, H, W)
         X = np.divide(pixels, np.float32(255), dtype=np.float32)
         X = torch.from_numpy(X).unsqueeze(1)  # (B, 1, H, W)
         y = torch.from_numpy(self.targets.numpy().take(rows))  # (B,)
         return (X[0], int(y[0])) if pos.ndim == 0 else (X, y)
 
     def __repr__(self):
-        n, h, w = self.data.shape
+        n, h, w = self.images.shape
         split = f'{self.split} split, ' if self.split else ''
         return (f'ImageSet({split}{n} images of 1x{h}x{w}, '
                 f'{len(self.classes)} classes)')
@@ -190,7 +206,8 @@ def _size(resize):
 def load(split, root='../data', resize=(28, 28)):
     """The 'train' or 'test' split as an ImageSet of size `resize` (h, w).
 
-    In quick mode only QUICK_PER_CLASS[split] images of every class are kept.
+    `data` keeps the raw 28x28 images, `images` the resized ones. In quick
+    mode only QUICK_PER_CLASS[split] images of every class are kept.
     """
     checks.one_of(split, 'split', ('train', 'test'))
     height, width = _size(resize)
@@ -199,9 +216,10 @@ def load(split, root='../data', resize=(28, 28)):
     if is_quick():
         keep = balanced_subset(y, QUICK_PER_CLASS[split])
         X, y = X.index_select(0, keep), y.index_select(0, keep)
+    images = X
     if (height, width) != tuple(X.shape[-2:]):
         from torchvision.transforms.v2 import functional as TF
-        X = torch.cat([TF.resize(chunk.unsqueeze(1), [height, width],
-                                 antialias=True).squeeze(1)
-                       for chunk in X.split(_RESIZE_CHUNK)])  # (N, H, W)
-    return ImageSet(X, y, split=split)
+        images = torch.cat([TF.resize(chunk.unsqueeze(1), [height, width],
+                                      antialias=True).squeeze(1)
+                            for chunk in X.split(_RESIZE_CHUNK)])  # (N, H, W)
+    return ImageSet(X, y, split=split, images=images)

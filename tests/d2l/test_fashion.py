@@ -63,6 +63,8 @@ def test_classes_once_in_label_order():
     assert len(fashion.CLASSES) == 10
     assert (fashion.CLASSES[0], fashion.CLASSES[9]) == ('t-shirt',
                                                          'ankle boot')
+    assert len(fashion.TORCHVISION_CLASSES) == 10
+    assert fashion.TORCHVISION_CLASSES[0] == 'T-shirt/top'
 
 
 def test_image_set_single_item_is_float_image_and_int_label():
@@ -94,12 +96,18 @@ def test_image_set_rejects_bad_positions():
 
 def test_image_set_attributes_and_checks():
     images = _images()
-    assert images.classes == list(fashion.CLASSES)
+    assert images.classes == list(fashion.TORCHVISION_CLASSES)
+    assert images.images is images.data
     assert images.targets.dtype == torch.int64
     assert repr(images) == ('ImageSet(train split, 6 images of 1x2x3, '
                             '10 classes)')
-    with pytest.raises(ValueError, match=r'uint8 images of shape \(N, H, W\)'):
+    with pytest.raises(ValueError, match=r'data of uint8 images of shape'):
         fashion.ImageSet(torch.zeros(2, 3, 3), torch.zeros(2))
+    raw = torch.zeros(2, 3, 3, dtype=torch.uint8)
+    with pytest.raises(ValueError, match=r'images of uint8 images of shape'):
+        fashion.ImageSet(raw, torch.zeros(2), images=torch.zeros(2, 4, 4))
+    with pytest.raises(ValueError, match='expected 2 resized images, got 1'):
+        fashion.ImageSet(raw, torch.zeros(2), images=raw[:1])
     with pytest.raises(ValueError, match='expected 2 labels'):
         fashion.ImageSet(torch.zeros(2, 3, 3, dtype=torch.uint8),
                          torch.zeros(3))
@@ -142,10 +150,21 @@ def test_load_full_test_split(mirror, full):
 
 def test_load_resizes_every_image(mirror, quick):
     small = fashion.load('test', resize=(np.int64(8), 12))
-    assert small.data.shape == (1000, 8, 12)
-    assert small.data.dtype == torch.uint8
+    assert small.images.shape == (1000, 8, 12)
+    assert small.images.dtype == torch.uint8
     assert small[0][0].shape == (1, 8, 12)
-    assert fashion.load('test', resize=np.int64(6)).data.shape == (1000, 6, 6)
+    assert repr(small) == ('ImageSet(test split, 1000 images of 1x8x12, '
+                           '10 classes)')
+    square = fashion.load('test', resize=np.int64(6))
+    assert square.images.shape == (1000, 6, 6)
+
+
+def test_load_keeps_raw_data_like_torchvision(mirror, quick):
+    # torchvision resizes in a transform, so its .data stays 28x28
+    raw, small = fashion.load('test'), fashion.load('test', resize=(8, 8))
+    assert small.data.shape == (1000, 28, 28)
+    assert torch.equal(small.data, raw.data)
+    assert torch.equal(small.targets, raw.targets)
 
 
 @pytest.mark.parametrize('kwargs, error, message', [

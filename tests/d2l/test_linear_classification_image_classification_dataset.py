@@ -23,7 +23,9 @@ def test_splits_expose_torchvision_attributes(data):
     assert data.train.data.dtype == torch.uint8
     assert data.val.targets.shape == (1000,)
     assert data.val.targets.dtype == torch.int64
-    assert data.train.classes == list(d2l.fashion.CLASSES)
+    assert data.train.classes[:2] == ['T-shirt/top', 'Trouser']
+    assert data.train.classes == list(d2l.fashion.TORCHVISION_CLASSES)
+    assert data.train.images is data.train.data          # no resize asked
 
 
 def test_example_shape_range_and_label(data):
@@ -61,7 +63,9 @@ def test_constructor_rejects_bad_arguments(kwargs, error, message):
 
 def test_resize(quick, mirror):
     small = d2l.FashionMNIST(resize=(8, 12))
-    assert small.train.data.shape == (3000, 8, 12)
+    assert small.train.data.shape == (3000, 28, 28)     # raw, as torchvision
+    assert small.train.images.shape == (3000, 8, 12)
+    assert small.train[0][0].shape == (1, 8, 12)
     assert next(iter(small.val_dataloader()))[0].shape == (64, 1, 8, 12)
 
 
