@@ -4,7 +4,8 @@ On a section with a long title and breadcrumbs, a chapter page, the front
 page and the search page: the article header (sidebar toggle, breadcrumbs,
 notebook buttons) is one row inside the theme's 48 px sticky bar, before and
 after scrolling; nothing in it reaches into the article; the page never
-scrolls sideways (checked on every page at 400 px); and every SVG figure
+scrolls sideways (checked on every page at 400 px); a code line of the
+lint's 79 characters fits its block at 1280 px (every page); and every SVG figure
 fits the text column with its smallest text still at least 7 px on screen. Screenshots of each width go to
 _build/test-artifacts.
 """
@@ -159,3 +160,26 @@ def test_no_page_of_the_book_scrolls_sideways_at_400_px(site, browser):
     finally:
         browser.set_window_size(1280, 900)
     assert not wide, 'pages that scroll sideways at 400 px: ' + ', '.join(wide)
+
+
+CODE_SCROLLS = r"""
+return [...document.querySelectorAll('div.cell_input pre, div.highlight pre')]
+  .filter(p => p.scrollWidth > p.clientWidth + 1)
+  .map(p => p.innerText.split('\n').reduce((a, l) => l.length > a.length ? l : a, ''));
+"""
+
+
+def test_code_lines_the_lint_allows_fit_the_column_at_1280_px(site, browser):
+    """A 79-character code line (the lint's limit) fits its block without
+    scrolling on a 1280 px screen, on every page: trailing shape comments
+    stay visible."""
+    browser.set_window_size(1280, 900)
+    wide = []
+    for page in sorted(site.glob('*/*.html')):
+        if page.parent.name in ('_static', 'notebooks'):
+            continue
+        browser.get(page.as_uri())
+        wide += [f'{page.relative_to(site)}: {line!r} ({len(line)} chars)'
+                 for line in browser.execute_script(CODE_SCROLLS)
+                 if len(line) <= 79]
+    assert not wide, 'code blocks that scroll at 1280 px: ' + '; '.join(wide)
