@@ -83,7 +83,8 @@ MUTATIONS = [
              (SCRATCH_TESTS,),
              (f'{LR}/linear-regression-scratch.md',)),
     Mutation('no-zero-grad', f'{LR}/linear-regression-scratch.md',
-             'self.optim.zero_grad()', 'pass',
+             'self.optim.zero_grad()\n        loss.backward()',
+             'loss.backward()',
              'gradients accumulate across minibatches',
              (SCRATCH_TESTS,),
              (f'{LR}/linear-regression-scratch.md',)),
@@ -146,8 +147,10 @@ MUTATIONS = [
              'lint accepts $350 in prose',
              ('tests/tools/test_lint_notebooks.py',)),
     Mutation('lint-quoted', 'tools/lint_notebooks.py',
-             'for q, where in quotes if not quoted_matches(q, text)]',
-             'for q, where in quotes if False]',
+             "record (see `quoted_matches`)'\n"
+             '            for q, where in quotes if not quoted_matches(q, text)]',
+             "record (see `quoted_matches`)'\n"
+             '            for q, where in quotes if False]',
              'lint accepts a quoted number the record does not show',
              ('tests/tools/test_lint_notebooks.py',)),
     Mutation('metric-tolerance', 'tools/runs.py',
