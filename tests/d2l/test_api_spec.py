@@ -43,7 +43,8 @@ def _lookup(name):
     obj = d2l
     for part in name.removeprefix('d2l.').split('.'):
         obj = getattr(obj, part)
-    return obj
+    # a property (Vocab.unk in the published package too): its getter
+    return obj.fget if isinstance(obj, property) else obj
 
 
 def _normalise(sig):
