@@ -20,9 +20,12 @@ def gru(stage):
     for x, name in ((R, 'R'), (Z, 'Z')):
         body += [dot(x, BUS), path(f'M{x},{BUS} L{x},{BOX + 14}')]
         body += box(x, BOX, 'σ', BLUE)
-    if stage == 1 or stage == 2:
+    if stage == 1:
         body.append(path(f'M{Z},{BOX - 13} L{Z},{BOX - 55}'))
         body.append(label(Z, BOX - 62, sym('Z', 't')))
+    if stage == 2:                               # Z_t is not used yet
+        body.append(path(f'M{Z},{BOX - 13} L{Z},{BOX - 40}'))
+        body.append(label(Z + 8, BOX - 32, sym('Z', 't'), anchor='start'))
     if stage == 1:
         body.append(path(f'M{R},{BOX - 13} L{R},{BOX - 55}'))
         body.append(label(R, BOX - 62, sym('R', 't')))
@@ -39,8 +42,6 @@ def gru(stage):
         body.append(path(f'M{CAND + 22},{BOX} L{end},{BOX}',
                          tip=stage == 2))
         body.append(label(CAND + 40, BOX - 8, sym('H', 't', '~')))
-    if stage == 2:
-        body.append(path(f'M60,{TOP} L200,{TOP}', tip=False, dash=True))
     if stage == 3:                               # final state
         body += node(Z, TOP, '×')
         body.append(path(f'M60,{TOP} L{Z - 9},{TOP}'))
