@@ -23,12 +23,16 @@ matplotlib.use('Agg')
 
 # --- 10.5 --------------------------------------------------------------------
 
+FRA_SHA1 = '94646ad1522d915e7b0f9296181140edcf86a4f5'
+
+
 class ReaderMT(d2l.DataModule):
     def _download(self):
-        d2l.extract(d2l.download(
-            d2l.DATA_URL + 'fra-eng.zip', self.root,
-            '94646ad1522d915e7b0f9296181140edcf86a4f5'))
-        with open(self.root + '/fra-eng/fra.txt', encoding='utf-8') as f:
+        archive = d2l.download(d2l.DATA_URL + 'fra-eng.zip', self.root,
+                               FRA_SHA1)
+        d2l.extract(archive)                    # result unused, as in 1.0.3
+        path = self.root + '/fra-eng/fra.txt'
+        with open(path, encoding='utf-8') as f:
             return f.read()
 
 
@@ -49,20 +53,18 @@ def test_reader_download_and_package_preprocessing(mirror, capsys):
 
 
 def test_batches_and_build_in_published_style(mirror, capsys):
-    data = d2l.MTFraEng(batch_size=3)
-    src, tgt, src_valid_len, label = next(iter(data.train_dataloader()))
-    print('source:', src.type(torch.int32))
-    print('decoder input:', tgt.type(torch.int32))
-    print('source len excluding pad:', src_valid_len.type(torch.int32))
-    print('label:', label.type(torch.int32))
+    mt = d2l.MTFraEng(batch_size=3)
+    batch = next(iter(mt.train_dataloader()))
+    for name, part in zip(['X', 'dec', 'X_len', 'Y'], batch):
+        print(name, part.type(torch.int32))
     out = capsys.readouterr().out
     assert out.count('tensor(') == 4 and 'dtype=torch.int32' in out
-    src, tgt, _, _ = data.build(['hi .'], ['salut .'])
-    print('source:', data.src_vocab.to_tokens(src[0].type(torch.int32)))
-    print('target:', data.tgt_vocab.to_tokens(tgt[0].type(torch.int32)))
+    X, dec, _, _ = mt.build(['hi .'], ['salut .'])
+    print(mt.src_vocab.to_tokens(X[0].type(torch.int32)))
+    print(mt.tgt_vocab.to_tokens(dec[0].type(torch.int32)))
     out = capsys.readouterr().out
-    assert "source: ['hi', '.', '<eos>', '<pad>'" in out
-    assert "target: ['<bos>', 'salut', '.', '<eos>', '<pad>'" in out
+    assert "['hi', '.', '<eos>', '<pad>'" in out
+    assert "['<bos>', 'salut', '.', '<eos>', '<pad>'" in out
 
 
 # --- 10.6 --------------------------------------------------------------------
@@ -94,13 +96,11 @@ def test_encoder_decoder_subclasses_in_published_style():
 
 class BookDecoder(d2l.Decoder):
     """The book's RNN decoder, as a reader types it."""
-    def __init__(self, vocab_size, embed_size, num_hiddens, num_layers,
-                 dropout=0):
+    def __init__(self, V, E, H, L, dropout=0):
         super().__init__()
-        self.embedding = nn.Embedding(vocab_size, embed_size)
-        self.rnn = d2l.GRU(embed_size + num_hiddens, num_hiddens, num_layers,
-                           dropout)
-        self.dense = nn.LazyLinear(vocab_size)
+        self.dense = nn.LazyLinear(V)           # lazy, as in the book
+        self.embedding = nn.Embedding(V, E)
+        self.rnn = d2l.GRU(E + H, H, L, dropout)
         self.apply(d2l.init_seq2seq)
 
     def init_state(self, enc_all_outputs, *args):
@@ -116,45 +116,38 @@ class BookDecoder(d2l.Decoder):
 
 
 def test_shapes_in_published_style():
-    vocab_size, embed_size, num_hiddens, num_layers = 10, 8, 16, 2
-    batch_size, num_steps = 4, 9
-    encoder = d2l.Seq2SeqEncoder(vocab_size, embed_size, num_hiddens,
-                                 num_layers)
-    X = torch.zeros((batch_size, num_steps))        # float, as in the book
-    enc_outputs, enc_state = encoder(X)
-    d2l.check_shape(enc_outputs, (num_steps, batch_size, num_hiddens))
-    d2l.check_shape(enc_state, (num_layers, batch_size, num_hiddens))
-    decoder = BookDecoder(vocab_size, embed_size, num_hiddens, num_layers)
-    state = decoder.init_state(encoder(X))
-    dec_outputs, state = decoder(X, state)
-    d2l.check_shape(dec_outputs, (batch_size, num_steps, vocab_size))
-    d2l.check_shape(state[1], (num_layers, batch_size, num_hiddens))
+    V, E, H, L, B, T = 11, 6, 12, 3, 5, 7
+    enc = d2l.Seq2SeqEncoder(V, E, H, L)
+    X = torch.zeros((B, T))                     # float, as in the book
+    outputs, last = enc(X)
+    d2l.check_shape(outputs, (T, B, H))
+    d2l.check_shape(last, (L, B, H))
+    dec = BookDecoder(V, E, H, L)
+    Y_hat, new_state = dec(X, dec.init_state(enc(X)))
+    d2l.check_shape(Y_hat, (B, T, V))
+    d2l.check_shape(new_state[1], (L, B, H))
 
 
 def test_training_and_translation_in_published_style(mirror, capsys):
     torch.manual_seed(0)
-    data = d2l.MTFraEng(batch_size=128)
-    embed_size, num_hiddens, num_layers, dropout = 32, 32, 2, 0.2
-    encoder = d2l.Seq2SeqEncoder(
-        len(data.src_vocab), embed_size, num_hiddens, num_layers, dropout)
-    decoder = BookDecoder(
-        len(data.tgt_vocab), embed_size, num_hiddens, num_layers, dropout)
-    model = d2l.Seq2Seq(encoder, decoder, tgt_pad=data.tgt_vocab['<pad>'],
-                        lr=0.005)
-    trainer = d2l.Trainer(max_epochs=2, gradient_clip_val=1, num_gpus=1)
-    trainer.fit(model, data)
-    engs = ['go .', 'i lost .', 'he\'s calm .', 'i\'m home .']
-    fras = ['va !', 'j\'ai perdu .', 'il est calme .', 'je suis chez moi .']
-    preds, _ = model.predict_step(
-        data.build(engs, fras), d2l.try_gpu(), data.num_steps)
-    for en, fr, p in zip(engs, fras, preds):
-        translation = []
-        for token in data.tgt_vocab.to_tokens(p):
-            if token == '<eos>':
+    mt = d2l.MTFraEng(batch_size=128)
+    net = d2l.Seq2Seq(
+        d2l.Seq2SeqEncoder(len(mt.src_vocab), 32, 32, 2, 0.2),
+        BookDecoder(len(mt.tgt_vocab), 32, 32, 2, 0.2),
+        tgt_pad=mt.tgt_vocab['<pad>'], lr=0.005)
+    d2l.Trainer(max_epochs=2, gradient_clip_val=1, num_gpus=1).fit(net, mt)
+    sources = ['hi .', 'run !', 'i won .', 'stop !']
+    targets = ['salut !', 'cours !', "j'ai gagné .", 'arrête !']
+    outs, _ = net.predict_step(mt.build(sources, targets), d2l.try_gpu(),
+                               mt.num_steps)
+    for source, target, row in zip(sources, targets, outs):
+        words = []
+        for word in mt.tgt_vocab.to_tokens(row):
+            if word == '<eos>':
                 break
-            translation.append(token)
-        print(f'{en} => {translation}, bleu,'
-              f'{d2l.bleu(" ".join(translation), fr, k=2):.3f}')
+            words.append(word)
+        score = d2l.bleu(' '.join(words), target, k=2)
+        print(f'{source} => {words}, bleu,{score:.3f}')
     lines = capsys.readouterr().out.strip().split('\n')[-4:]
-    assert [line.split(' => ')[0] for line in lines] == engs
+    assert [line.split(' => ')[0] for line in lines] == sources
     assert all(0 <= float(line.rsplit(',', 1)[1]) <= 1 for line in lines)
