@@ -223,8 +223,7 @@ def estimate_fit_time(trainer, model, data, num_steps=3, max_seconds=30):
     trainer.prepare_data(data)
     if trainer.num_train_batches == 0:
         raise ValueError('the training loader of data is empty')
-    num_epochs = d2l.quickmode.cap_epochs(trainer.max_epochs,
-                                          trainer.num_train_batches)
+    num_epochs = trainer.num_epochs
     rng = torch.get_rng_state()             # shuffling draws from it too
     train_iter = iter(trainer.train_dataloader)
     was_training = model.training
@@ -268,8 +267,10 @@ def estimate_fit_time(trainer, model, data, num_steps=3, max_seconds=30):
     per_epoch = (trainer.num_train_batches * step_time
                  + trainer.num_val_batches * val_time)
     total = num_epochs * per_epoch
+    threads = torch.get_num_threads()
     print(f'Estimated time of this run on this CPU '
-          f'({torch.get_num_threads()} threads): {_duration(total)} '
+          f'({threads} thread{"s" if threads != 1 else ""}): '
+          f'{_duration(total)} '
           f'({num_epochs} epochs of {trainer.num_train_batches} '
           f'minibatches at {step_time:.2g} s each). '
           'For a small run of under a minute, set D2L_QUICK=1.')
