@@ -122,3 +122,16 @@ def test_an_unused_lazy_layer_is_reported_when_init_is_given():
     with pytest.raises(ValueError, match=r"did not create \['extra\.weight'"):
         model.apply_init([torch.zeros(2, 400)], _init_normal)
     model.apply_init([torch.zeros(2, 400)])              # no init: fine
+
+
+def test_apply_init_restores_the_mode_when_the_dry_run_fails():
+    model = _Lazy()
+    model.apply_init([torch.zeros(2, 400)])
+    model.train()
+    with pytest.raises(RuntimeError):
+        model.apply_init([torch.zeros(2, 300)])          # wrong width
+    assert model.training and all(m.training for m in model.modules())
+    model.eval()
+    with pytest.raises(RuntimeError):
+        model.apply_init([torch.zeros(2, 300)])
+    assert not any(m.training for m in model.modules())

@@ -214,3 +214,26 @@ def test_layer_summary_separates_a_long_layer_name_from_its_shape(capsys):
     for line in lines:                       # name, space, shape
         name, shape = line.split(maxsplit=1)
         assert shape.startswith('(') and not name.endswith(')')
+
+
+def test_layer_summary_restores_the_mode_after_a_failing_layer():
+    model = d2l.LeNet()
+    model.layer_summary((1, 1, 28, 28))       # the first width fixes 400
+    model.train()
+    with pytest.raises(ValueError, match=r'layer 7 \(Linear\) fails'):
+        model.layer_summary((1, 1, 32, 32))
+    assert model.training and all(m.training for m in model.modules())
+    model.eval()
+    with pytest.raises(ValueError):
+        model.layer_summary((1, 1, 32, 32))
+    assert not any(m.training for m in model.modules())
+
+
+def test_init_cnn_warning_points_at_the_callers_line():
+    net = nn.Sequential(nn.Sequential(nn.LazyLinear(5)))   # nested apply
+    with pytest.warns(UserWarning) as record:
+        net.apply(d2l.init_cnn)
+    assert record[0].filename == __file__
+    with pytest.warns(UserWarning) as record:
+        d2l.init_cnn(nn.LazyConv2d(2, 3))                   # direct call
+    assert record[0].filename == __file__
