@@ -159,3 +159,11 @@ def test_download_and_build_the_book(mirror):
     assert (len(corpus), len(vocab)) == (173428, 28)
     assert corpus[:10] == [21, 9, 6, 0, 21, 10, 14, 6, 0, 14]
     assert vocab.to_tokens(corpus[:4]) == ['t', 'h', 'e', ' ']
+
+
+def test_to_tokens_accepts_numpy_indices():
+    import numpy as np
+    vocab = d2l.Vocab(list('abcdd'))
+    assert vocab.to_tokens(np.array([1, 2])) == vocab.to_tokens([1, 2])
+    assert vocab.to_tokens(np.int64(3)) == vocab.to_tokens(3)
+    assert vocab.to_tokens(np.array(3)) == vocab.to_tokens(3)
