@@ -81,27 +81,46 @@ def legend(y, items):
     return body
 
 
-# LSTM layout: inputs bus at y=240, layer boxes at y=185, cell line at y=60.
-BUS, BOX, CELL = 240, 185, 60
-GATES = {'F': 130, 'I': 190, 'C': 250, 'O': 310}
+# LSTM layout: inputs enter on the left and feed a vertical bus at x=BUS;
+# the four layers are rows (forget, input node, input gate, output gate);
+# the cell state runs straight down the column x=CELL, with both outputs
+# leaving at the bottom and the legend in a column on the right.
+BUS, BOX, CELL, MIX = 80, 150, 300, 240
+ROWS = {'F': 70, 'C': 125, 'I': 175, 'O': 240}
 
 
 def lstm_inputs():
-    body = [label(16, BUS + 4, sym('H', 't-1'), anchor='start'),
-            path(f'M44,{BUS} L330,{BUS}', tip=False),
-            label(86, 292, sym('X', 't')),
-            path(f'M86,278 L86,{BUS}', tip=False), dot(86, BUS)]
-    return body
+    top, bottom = ROWS['F'], ROWS['O']
+    return [label(16, 114, sym('H', 't-1'), anchor='start'),
+            path(f'M46,110 L{BUS},110', tip=False), dot(BUS, 110),
+            label(16, 204, sym('X', 't'), anchor='start'),
+            path(f'M36,200 L{BUS},200', tip=False), dot(BUS, 200),
+            path(f'M{BUS},{top} L{BUS},{bottom}', tip=False)]
 
 
 def lstm_layer(key, act, color):
-    x = GATES[key]
-    return [dot(x, BUS), path(f'M{x},{BUS} L{x},{BOX + 14}')] + \
-        box(x, BOX, act, color)
+    y = ROWS[key]
+    return [dot(BUS, y), path(f'M{BUS},{y} L{BOX - 23},{y}')] + \
+        box(BOX, y, act, color)
+
+
+def side_legend(x, y, items):
+    """The legend as a column: one (kind, colour, text) item per line."""
+    body = []
+    for kind, color, text in items:
+        if kind == 'box':
+            body += box(x + 14, y, '', color, w=28, h=16)
+        elif kind == 'node':
+            body += node(x + 14, y, '', color, r=7)
+        else:
+            body.append(dot(x + 14, y))
+        body.append(label(x + 34, y + 4, text, anchor='start', size=11))
+        y += 24
+    return body
 
 
 def lstm(stage):
-    width, height = 460, 330
+    width, height = 470, 320
     body = lstm_inputs()
     for key in 'FIO':
         body += lstm_layer(key, 'σ', BLUE)
@@ -109,44 +128,43 @@ def lstm(stage):
         body += lstm_layer('C', 'tanh', GREEN)
     names = {'F': sym('F', 't'), 'I': sym('I', 't'), 'O': sym('O', 't'),
              'C': sym('C', 't', '~')}
-    if stage <= 2:                      # gate outputs end in labelled arrows
-        for key in ('FIOC' if stage == 2 else 'FIO'):
-            x = GATES[key]
-            body.append(path(f'M{x},{BOX - 13} L{x},{BOX - 55}'))
-            body.append(label(x, BOX - 62, names[key]))
-    else:                               # the cell line and its operators
-        f, i, c, o = (GATES[k] for k in 'FICO')
-        body.append(label(16, CELL + 4, sym('C', 't-1'), anchor='start'))
-        body.append(path(f'M44,{CELL} L{f - 9},{CELL}'))
-        body += node(f, CELL, '×')
-        body.append(path(f'M{f},{BOX - 13} L{f},{CELL + 9}'))
-        body.append(label(f - 8, 130, names['F'], anchor='end'))
-        body += node(220, 115, '×')
-        body.append(path(f'M{i},{BOX - 13} L{i},115 L211,115'))
-        body.append(path(f'M{c},{BOX - 13} L{c},115 L229,115'))
-        body.append(label(i - 8, 150, names['I'], anchor='end'))
-        body.append(label(c + 8, 150, names['C'], anchor='start'))
-        body.append(path(f'M{f + 9},{CELL} L211,{CELL}'))
-        body += node(220, CELL, '+')
-        body.append(path(f'M220,106 L220,{CELL + 9}'))
-        end = 360 if stage == 3 else 392
-        body.append(path(f'M229,{CELL} L{end},{CELL}'))
-        body.append(label(end + 6 if stage == 3 else 396, CELL + 4,
-                          sym('C', 't'), anchor='start'))
+    right = BOX + 22
+    if stage <= 2:                      # layer outputs end in labelled arrows
+        for key in ('FCIO' if stage == 2 else 'FIO'):
+            y = ROWS[key]
+            body.append(path(f'M{right},{y} L{right + 46},{y}'))
+            body.append(label(right + 52, y + 4, names[key], anchor='start'))
+    else:                               # the cell column and its operators
+        f, c, i, o = (ROWS[k] for k in 'FCIO')
+        body.append(label(CELL, 22, sym('C', 't-1')))
+        body.append(path(f'M{CELL},30 L{CELL},{f - 9}'))
+        body += node(CELL, f, '×')
+        body.append(path(f'M{right},{f} L{CELL - 9},{f}'))
+        body.append(label(right + 30, f - 6, names['F']))
+        body += node(MIX, 150, '×')
+        body.append(path(f'M{right},{c} L{MIX},{c} L{MIX},141'))
+        body.append(path(f'M{right},{i} L{MIX},{i} L{MIX},159'))
+        body.append(label(right + 30, c - 6, names['C']))
+        body.append(label(right + 30, i - 6, names['I']))
+        body.append(path(f'M{CELL},{f + 9} L{CELL},141'))
+        body += node(CELL, 150, '+')
+        body.append(path(f'M{MIX + 9},150 L{CELL - 9},150'))
+        body.append(path(f'M{CELL},159 L{CELL},285'))
+        body.append(label(CELL, 302, sym('C', 't')))
         if stage == 4:
-            body.append(dot(360, CELL))
-            body.append(path(f'M360,{CELL} L360,{CELL + 23}'))
-            body += box(360, 96, 'tanh', GREEN, w=40, h=22)
-            body.append(path('M360,107 L360,141'))
-            body += node(360, 150, '×')
-            body.append(path(f'M{o},{BOX - 13} L{o},150 L351,150'))
-            body.append(label(o - 8, 145, names['O'], anchor='end'))
-            body.append(path('M369,150 L392,150'))
-            body.append(label(396, 154, sym('H', 't'), anchor='start'))
-    body += legend(315, [('box', BLUE, 'FC layer + σ'),
-                         ('box', GREEN, 'FC layer + tanh'),
-                         ('node', ORANGE, 'elementwise op'),
-                         ('dot', GRAY, 'copy')])
+            body.append(dot(CELL, 205))
+            body.append(path(f'M{CELL},205 L{MIX + 21},205'))
+            body += box(MIX, 205, 'tanh', GREEN, w=40, h=22)
+            body.append(path(f'M{MIX},216 L{MIX},{o - 9}'))
+            body += node(MIX, o, '×')
+            body.append(path(f'M{right},{o} L{MIX - 9},{o}'))
+            body.append(label(right + 30, o - 6, names['O']))
+            body.append(path(f'M{MIX},{o + 9} L{MIX},285'))
+            body.append(label(MIX, 302, sym('H', 't')))
+    body += side_legend(340, 200, [('box', BLUE, 'FC layer + σ'),
+                                   ('box', GREEN, 'FC layer + tanh'),
+                                   ('node', ORANGE, 'elementwise op'),
+                                   ('dot', GRAY, 'copy')])
     return width, height, body
 
 
@@ -166,8 +184,8 @@ def main():
             'forget gate F_t; the input gate I_t times the input node '
             'C-tilde_t is added, giving the new cell state C_t.'),
         4: ('lstm-full.svg', 'The complete LSTM cell',
-            'The full cell: the cell state line along the top meets only a '
-            'product with the forget gate and a sum; tanh of the new cell '
+            'The full cell: the cell state runs straight down its own '
+            'column and meets only a product with the forget gate and a sum; tanh of the new cell '
             'state times the output gate O_t gives the hidden state H_t.'),
     }
     for stage, (name, title, desc) in parts.items():
