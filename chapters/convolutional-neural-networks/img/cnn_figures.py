@@ -193,20 +193,20 @@ def usage(n, k):
 
 
 def pad_usage():
-    body, cell, n = [], 20, 6
-    for t, k in enumerate([1, 2, 3]):
+    body, cell, n = [], 16, 10
+    for t, k in enumerate([3, 5, 7]):
         u = usage(n, k)
         x0 = 10 + t * (n * cell + 15)
-        fills = [[(BLUE, 0.05 + 0.6 * v / 9) for v in row] for row in u]
+        fills = [[(BLUE, 0.05 + 0.6 * v / u.max()) for v in row] for row in u]
         body += grid(x0, 30, u, cell=cell, fills=fills)
         body.append(text(x0 + n * cell / 2, 20, f'{k}×{k} kernel',
                          font_size=13))
         body.append(text(x0 + n * cell / 2, 30 + n * cell + 20,
                          f'corner {u[0, 0]}, center {u[n // 2, n // 2]}',
                          font_size=12, fill=GRAY))
-    return svg(400, 30 + n * cell + 32, 'How many windows use each pixel '
-               'of a 6x6 input for 1x1, 2x2 and 3x3 kernels', body,
-               font_size=13)
+    return svg(20 + 3 * n * cell + 30, 30 + n * cell + 32,
+               'How many windows use each pixel of a 10x10 input for 3x3, '
+               '5x5 and 7x7 kernels', body, font_size=11)
 
 
 def padded():
