@@ -261,28 +261,34 @@ def pad_stride():
 
 # ---------------------------------------------------------------- 7.4
 def chan_multi_in():
-    X1 = np.arange(1, 10).reshape(3, 3)
-    K1 = np.arange(1, 5).reshape(2, 2)
-    Y = corr(X9, K4) + corr(X1, K1)
-    win = {(0, 0), (0, 1), (1, 0), (1, 1)}
+    X0 = np.zeros((3, 3), dtype=int)
+    X0[:, 2] = 1                                    # vertical edge
+    X1 = np.zeros((3, 3), dtype=int)
+    X1[2, :] = 1                                    # horizontal edge
+    K0 = np.array([[-1, 1], [-1, 1]])               # left-to-right step
+    K1 = np.array([[-1, -1], [1, 1]])               # top-to-bottom step
+    Y = corr(X0, K0) + corr(X1, K1)
+    win = {(1, 1), (1, 2), (2, 1), (2, 2)}
     body = [text(46, 18, 'input'), text(186, 18, 'kernel'),
             text(318, 18, 'output')]
     body.append(text(46, 32, '2 channels', font_size=11, fill=GRAY))
     body.append(text(186, 32, '2 channels', font_size=11, fill=GRAY))
-    body += grid(10, 40, X9, shade=win)             # channel 0
+    body += grid(10, 40, X0, shade=win)             # channel 0
     body += grid(10, 126, X1, shade=win)            # channel 1
-    body += grid(162, 52, K4, shade=win, shade_color=ORANGE)
-    body += grid(162, 138, K1, shade=win, shade_color=ORANGE)
+    body += grid(162, 52, K0, shade={(0, 0), (0, 1), (1, 0), (1, 1)},
+                 shade_color=ORANGE)
+    body += grid(162, 138, K1, shade={(0, 0), (0, 1), (1, 0), (1, 1)},
+                 shade_color=ORANGE)
     for y in (76, 162):
         body.append(text(122, y + 6, '⋆', font_size=30))
     body.append(f'<path d="M 220 76 L 240 76 L 240 162 L 220 162" '
                 f'fill="none" stroke="{GRAY}" stroke-width="1.5"/>')
     body.append(arrow(240, 119, 282, 119))
     body.append(text(252, 112, '+', font_size=16))
-    body += grid(288, 89, Y, cell=30, shade={(0, 0)}, shade_color=GREEN)
-    body.append(text(190, 232, '(0·0 + 1·1 + 3·2 + 4·3) + '
-                     '(1·1 + 2·2 + 4·3 + 5·4) = 56', font_size=11))
-    return svg(360, 245, 'Cross-correlation with two input channels',
+    body += grid(288, 89, Y, cell=30, shade={(1, 1)}, shade_color=GREEN)
+    body.append(text(190, 232, 'corner window: '
+                     '(1·1 + 1·1) + (1·1 + 1·1) = 4', font_size=11))
+    return svg(360, 245, 'Cross-correlation of a two-channel corner image',
                body)
 
 
