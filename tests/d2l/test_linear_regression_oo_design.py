@@ -231,10 +231,10 @@ def test_fit_accepts_a_duck_typed_model(full):
 class HalfTrainer(d2l.Trainer):
     """Overrides prepare_data the published way: no num_epochs set."""
     def prepare_data(self, data):
-        self.train_dataloader = data.train_dataloader()
-        self.val_dataloader = data.val_dataloader()
-        self.num_train_batches = len(self.train_dataloader) // 2
-        self.num_val_batches = len(self.val_dataloader)
+        loaders = data.train_dataloader(), data.val_dataloader()
+        self.train_dataloader, self.val_dataloader = loaders
+        self.num_val_batches = len(loaders[1])
+        self.num_train_batches = len(loaders[0]) // 2    # half of each epoch
 
 
 def test_fit_with_a_published_style_prepare_data(full):
