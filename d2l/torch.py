@@ -50,6 +50,9 @@ def __getattr__(name):
     raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
 
 
+from d2l.performance import count_macs, estimate_fit_time, speedups
+
+
 def use_svg_display():
     """Show matplotlib figures as SVG in Jupyter (sharp at any zoom).
 
@@ -79,12 +82,12 @@ def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend):
 
     Defined in Section 2.4 (preliminaries/calculus).
     """
-    axes.set_xlabel(xlabel), axes.set_ylabel(ylabel)
-    axes.set_xscale(xscale), axes.set_yscale(yscale)
-    if xlim is not None:
-        axes.set_xlim(xlim)
-    if ylim is not None:
-        axes.set_ylim(ylim)
+    settings = [(axes.set_xlabel, xlabel), (axes.set_ylabel, ylabel),
+                (axes.set_xscale, xscale), (axes.set_yscale, yscale),
+                (axes.set_xlim, xlim), (axes.set_ylim, ylim)]
+    for apply, value in settings:
+        if value is not None:
+            apply(value)
     if legend:
         axes.legend(legend)
     axes.grid()
@@ -135,13 +138,13 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=[], xlim=None,
         Xs = Xs * len(Ys)
     if len(Xs) != len(Ys):
         raise ValueError(f'got {len(Xs)} x-sequences for {len(Ys)} curves')
-    set_figsize(figsize)
+    d2l.set_figsize(figsize)
     if axes is None:
         axes = plt.gca()
     axes.cla()
     for i, (x, y) in enumerate(zip(Xs, Ys)):
         axes.plot(x, y, fmts[i % len(fmts)])
-    set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
+    d2l.set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
 
 
 def add_to_class(Class):
@@ -294,9 +297,11 @@ class Module(nn.Module, d2l.HyperParameters):
                             f'forward, e.g. [X], got {type(inputs).__name__}')
         was_training = self.training
         self.eval()
-        with torch.no_grad():
-            self(*inputs)                       # lazy layers infer their shapes
-        self.train(was_training)
+        try:
+            with torch.no_grad():
+                self(*inputs)                   # lazy layers infer their shapes
+        finally:                                # restore the mode even on error
+            self.train(was_training)
         if init is None:
             return
         waiting = [name for name, p in self.named_parameters()
@@ -346,7 +351,8 @@ class Trainer(d2l.HyperParameters):
 
     Defined in Section 3.2 (linear-regression/oo-design).
     """
-    def __init__(self, max_epochs, num_gpus=0, gradient_clip_val=0):
+    def __init__(self, max_epochs, num_gpus=0, gradient_clip_val=0, *,
+                 channels_last=False, mixed_precision=False):
         """Store the settings; use up to `num_gpus` of the available GPUs.
 
         Defined in Section 6.7 (builders-guide/use-gpu).
@@ -355,9 +361,17 @@ class Trainer(d2l.HyperParameters):
         num_gpus = d2l.checks.integer(num_gpus, 'num_gpus', at_least=0)
         gradient_clip_val = d2l.checks.real(gradient_clip_val,
                                             'gradient_clip_val', at_least=0)
+        d2l.checks.instance(channels_last, 'channels_last', bool)
+        d2l.checks.instance(mixed_precision, 'mixed_precision', bool)
         self.save_hyperparameters()
         accelerators = [d for d in d2l.try_all_gpus() if d.type != 'cpu']
         self.gpus = accelerators[:num_gpus]  # [] means: train on the CPU
+
+    @property
+    def num_epochs(self):
+        """Epochs a run takes: max_epochs, fewer in quick mode."""
+        return d2l.quickmode.cap_epochs(self.max_epochs,
+                                        self.num_train_batches)
 
     def prepare_data(self, data):
         """Get the loaders of `data` and the numbers of batches and epochs."""
@@ -368,8 +382,6 @@ class Trainer(d2l.HyperParameters):
         self.num_val_batches = (0 if self.val_dataloader is None else
                                 d2l.cap('max_val_batches',
                                         len(self.val_dataloader)))
-        self.num_epochs = d2l.quickmode.cap_epochs(self.max_epochs,
-                                                   self.num_train_batches)
 
     def prepare_model(self, model):
         """Link `model` to this Trainer, size its board, move it to the GPU.
@@ -384,15 +396,18 @@ class Trainer(d2l.HyperParameters):
 
     def fit(self, model, data):
         """Train `model` on `data` for max_epochs (capped in quick mode)."""
-        d2l.checks.instance(model, 'model', d2l.Module)
-        d2l.checks.instance(data, 'data', d2l.DataModule)
+        d2l.checks.provides(model, 'model', ['training_step', 'validation_step',
+                            'configure_optimizers'], like='d2l.Module')
+        d2l.checks.provides(data, 'data', ['train_dataloader', 'val_dataloader'],
+                            like='d2l.DataModule')
         self.prepare_data(data)
         self.prepare_model(model)
         self.optim = model.configure_optimizers()
         self.epoch, self.train_batch_idx, self.val_batch_idx = 0, 0, 0
         try:
-            for self.epoch in range(self.num_epochs):
-                self.fit_epoch()
+            with d2l.speedups(self):    # channels_last, mixed_precision
+                for self.epoch in range(self.num_epochs):
+                    self.fit_epoch()
         finally:
             model.board.flush()
 
@@ -411,13 +426,12 @@ class Trainer(d2l.HyperParameters):
                     'the data')
             self.optim.zero_grad()
             loss.backward()
-            with torch.no_grad():      # in-place updates: not for autograd
-                if self.gradient_clip_val > 0:
-                    nn.utils.clip_grad_norm_(self.model.parameters(),
-                                             self.gradient_clip_val)
-                self.optim.step()
             self.train_batch_idx += 1
-        if self.val_dataloader is None:
+            with torch.no_grad():      # in-place updates: not for autograd
+                if self.gradient_clip_val:             # 0 means: no clipping
+                    self.clip_gradients(self.gradient_clip_val, self.model)
+                self.optim.step()
+        if self.num_val_batches == 0:                  # no validation data
             return
         self.model.eval()
         with torch.no_grad():
@@ -434,6 +448,13 @@ class Trainer(d2l.HyperParameters):
             return batch
         device = self.gpus[0]
         return tuple(a.to(device) if torch.is_tensor(a) else a for a in batch)
+
+    def clip_gradients(self, grad_clip_val, model):
+        """Rescale the gradients of `model` to joint norm <= grad_clip_val.
+
+        Defined in Section 3.4 (linear-regression/linear-regression-scratch).
+        """
+        nn.utils.clip_grad_norm_(model.parameters(), grad_clip_val)
 
 
 class SyntheticRegressionData(d2l.DataModule):
@@ -572,8 +593,8 @@ class FashionMNIST(d2l.DataModule):
         self.val = d2l.fashion.load('test', self.root, resize)
 
     def text_labels(self, indices):
-        """Class names of numeric labels (an int, a sequence or a tensor)."""
-        names = self.train.classes                       # label order 0..9
+        """Short class names of numeric labels (an int, a sequence or a tensor)."""
+        names = d2l.fashion.CLASSES                      # label order 0..9
         labels = torch.as_tensor(indices).reshape(-1).tolist()
         return [names[d2l.checks.integer(i, 'label', at_least=0,
                                          at_most=len(names) - 1)]
@@ -638,8 +659,8 @@ class Classifier(d2l.Module):
         if Y_hat.shape[0] != Y.shape[0]:
             raise ValueError(f'expected one label per row of scores: '
                              f'{Y_hat.shape[0]} rows but {Y.shape[0]} labels')
-        preds = Y_hat.argmax(dim=1).to(Y.dtype)               # (n,)
-        correct = (preds == Y).float()                        # (n,) of 0/1
+        preds = Y_hat.argmax(dim=1)                           # (n,) int64
+        correct = (preds == Y).float()        # (n,) of 0/1; == promotes dtypes
         return correct.mean() if averaged else correct
 
     def val_accuracy(self, data):
@@ -684,18 +705,23 @@ class Classifier(d2l.Module):
                             f'got {type(self.net).__name__}')
         shape = [d2l.checks.integer(n, 'X_shape entry', at_least=1)
                  for n in X_shape]
-        X = torch.randn(*shape, device=next(self.parameters()).device)
+        first = next(self.parameters(), None)      # a net may have no parameters
+        device = first.device if first is not None else torch.device('cpu')
+        X = torch.randn(*shape, device=device)
         was_training = self.training
         self.eval()
-        with torch.no_grad():
-            for i, layer in enumerate(self.net):
-                try:
-                    X = layer(X)
-                except RuntimeError as e:
-                    raise ValueError(f'layer {i} ({type(layer).__name__}) fails '
-                                     f'on input shape {tuple(X.shape)}') from e
-                print(f'{type(layer).__name__:<11} {tuple(X.shape)}')
-        self.train(was_training)
+        try:                                       # restore the mode even on error
+            with torch.no_grad():
+                for i, layer in enumerate(self.net):
+                    try:
+                        X = layer(X)
+                    except RuntimeError as e:
+                        raise ValueError(
+                            f'layer {i} ({type(layer).__name__}) fails on '
+                            f'input shape {tuple(X.shape)}') from e
+                    print(f'{type(layer).__name__:<11} {tuple(X.shape)}')
+        finally:
+            self.train(was_training)
 
 
 class SoftmaxRegression(d2l.Classifier):
@@ -723,10 +749,14 @@ class MLPScratch(d2l.Classifier):
     """
     def __init__(self, num_inputs, num_outputs, num_hiddens, lr, sigma=0.01):
         super().__init__()
-        self.save_hyperparameters()
-        d = d2l.checks.integer(num_inputs, 'num_inputs', at_least=1)
-        h = d2l.checks.integer(num_hiddens, 'num_hiddens', at_least=1)
-        q = d2l.checks.integer(num_outputs, 'num_outputs', at_least=1)
+        check = d2l.checks
+        num_inputs = check.integer(num_inputs, 'num_inputs', at_least=1)
+        num_outputs = check.integer(num_outputs, 'num_outputs', at_least=1)
+        num_hiddens = check.integer(num_hiddens, 'num_hiddens', at_least=1)
+        lr = check.real(lr, 'lr', at_least=0)
+        sigma = check.real(sigma, 'sigma', at_least=0)
+        self.save_hyperparameters()              # stores the checked values
+        d, h, q = num_inputs, num_hiddens, num_outputs
         self.W1 = nn.Parameter(torch.normal(0, sigma, (d, h)))   # (d, h)
         self.b1 = nn.Parameter(torch.zeros(1, h))                # (1, h)
         self.W2 = nn.Parameter(torch.normal(0, sigma, (h, q)))   # (h, q)
@@ -758,7 +788,7 @@ def dropout_layer(X, dropout):
     dropout = d2l.checks.real(dropout, 'dropout', at_least=0, at_most=1)
     if dropout == 1:
         return torch.zeros_like(X)
-    mask = torch.rand(X.shape, device=X.device) > dropout  # bool, X's shape
+    mask = torch.rand(X.shape, device=X.device) >= dropout  # bool, X's shape
     return mask * X / (1 - dropout)
 
 
@@ -827,6 +857,8 @@ def k_fold_data(data, k):
 
     Defined in Section 5.7 (multilayer-perceptrons/kaggle-house-price).
     """
+    if data.train is None:
+        raise RuntimeError('call preprocess() before splitting into folds')
     n = len(data.train)
     k = d2l.checks.integer(k, 'k', at_least=2, at_most=n)
     size, folds = n // k, []
@@ -977,15 +1009,22 @@ def corr2d(X, K):
 def init_cnn(module):
     """Xavier-uniform weights for every Linear and Conv2d layer.
 
-    The layer must have its weights already; use apply_init on lazy models.
+    A lazy layer without weights is skipped with a warning (d2l 1.0.3 skips it
+    silently), so initialize lazy models with apply_init.
 
     Defined in Section 7.6 (convolutional-neural-networks/lenet).
     """
     if not isinstance(module, (nn.Linear, nn.Conv2d)):
         return
     if isinstance(module.weight, nn.parameter.UninitializedParameter):
-        raise ValueError(f'{type(module).__name__} has no weights yet; '
-                         'initialize it with model.apply_init([X], init_cnn)')
+        import sys, warnings
+        level, frame = 2, sys._getframe(1)
+        while frame is not None and frame.f_code is nn.Module.apply.__code__:
+            level, frame = level + 1, frame.f_back  # point past Module.apply
+        warnings.warn(f'init_cnn is a no-op for {type(module).__name__}, '
+                      'which has no weights yet; initialize the model with '
+                      'model.apply_init([X], d2l.init_cnn)', stacklevel=level)
+        return
     nn.init.xavier_uniform_(module.weight)
 
 
@@ -1009,6 +1048,701 @@ class LeNet(d2l.Classifier):
             nn.LazyLinear(120), nn.Sigmoid(),               # (B, 120)
             nn.LazyLinear(84), nn.Sigmoid(),                # (B, 84)
             nn.LazyLinear(num_classes))                     # (B, 10)
+
+
+class Residual(nn.Module):
+    """ResNet block: two 3x3 convolutions with batch norm, plus a shortcut.
+
+    Defined in Section 8.6 (convolutional-modern/resnet).
+    """
+    def __init__(self, num_channels, use_1x1conv=False, strides=1):
+        super().__init__()
+        num_channels = d2l.checks.integer(num_channels, 'num_channels',
+                                          at_least=1)
+        d2l.checks.instance(use_1x1conv, 'use_1x1conv', bool)
+        strides = d2l.checks.integer(strides, 'strides', at_least=1)
+        self.conv1 = nn.LazyConv2d(num_channels, kernel_size=3, padding=1,
+                                   stride=strides)
+        self.conv2 = nn.LazyConv2d(num_channels, kernel_size=3, padding=1)
+        self.conv3 = (nn.LazyConv2d(num_channels, kernel_size=1,
+                                    stride=strides) if use_1x1conv else None)
+        self.bn1 = nn.LazyBatchNorm2d()
+        self.bn2 = nn.LazyBatchNorm2d()
+
+    def forward(self, X):                          # X: (B, C_in, H, W)
+        """ReLU(layers(X) + shortcut(X)); the shortcut is 1x1 conv or identity."""
+        Y = F.relu(self.bn1(self.conv1(X)))        # (B, C, H/s, W/s)
+        Y = self.bn2(self.conv2(Y))                # (B, C, H/s, W/s)
+        if self.conv3 is not None:
+            X = self.conv3(X)                      # (B, C, H/s, W/s)
+        if X.shape != Y.shape:
+            raise ValueError(f'the shortcut has shape {tuple(X.shape)} but the '
+                             f'block computes {tuple(Y.shape)}; pass '
+                             'use_1x1conv=True to change channels or stride')
+        return F.relu(Y + X)
+
+
+class ResNeXtBlock(nn.Module):
+    """ResNeXt block: 1x1 conv, grouped 3x3 conv, 1x1 conv, plus a shortcut.
+
+    `groups` is the group width (channels per group), as in RegNet; the 3x3
+    convolution has b / groups groups for b = round(num_channels * bot_mul).
+
+    Defined in Section 8.6 (convolutional-modern/resnet).
+    """
+    def __init__(self, num_channels, groups, bot_mul, use_1x1conv=False,
+                 strides=1):
+        super().__init__()
+        num_channels = d2l.checks.integer(num_channels, 'num_channels',
+                                          at_least=1)
+        groups = d2l.checks.integer(groups, 'groups', at_least=1)
+        bot_mul = d2l.checks.real(bot_mul, 'bot_mul', at_least=0)
+        d2l.checks.instance(use_1x1conv, 'use_1x1conv', bool)
+        strides = d2l.checks.integer(strides, 'strides', at_least=1)
+        b = int(round(num_channels * bot_mul))   # bottleneck channels
+        if b < 1 or b % groups:
+            raise ValueError(f'the group width groups={groups} must divide '
+                             f'the {b} bottleneck channels '
+                             f'(num_channels * bot_mul, rounded)')
+        self.conv1 = nn.LazyConv2d(b, kernel_size=1)
+        self.conv2 = nn.LazyConv2d(b, kernel_size=3, stride=strides,
+                                   padding=1, groups=b // groups)
+        self.conv3 = nn.LazyConv2d(num_channels, kernel_size=1)
+        self.bn1, self.bn2 = nn.LazyBatchNorm2d(), nn.LazyBatchNorm2d()
+        self.bn3 = nn.LazyBatchNorm2d()
+        self.conv4 = (nn.LazyConv2d(num_channels, kernel_size=1,
+                                    stride=strides) if use_1x1conv else None)
+        self.bn4 = nn.LazyBatchNorm2d() if use_1x1conv else None
+
+    def forward(self, X):                          # X: (B, C_in, H, W)
+        """ReLU(layers(X) + shortcut(X)), layers = 1x1, grouped 3x3, 1x1."""
+        Y = F.relu(self.bn1(self.conv1(X)))        # (B, b, H, W)
+        Y = F.relu(self.bn2(self.conv2(Y)))        # (B, b, H/s, W/s)
+        Y = self.bn3(self.conv3(Y))                # (B, C, H/s, W/s)
+        if self.conv4 is not None:
+            X = self.bn4(self.conv4(X))            # (B, C, H/s, W/s)
+        if X.shape != Y.shape:
+            raise ValueError(f'the shortcut has shape {tuple(X.shape)} but the '
+                             f'block computes {tuple(Y.shape)}; pass '
+                             'use_1x1conv=True to change channels or stride')
+        return F.relu(Y + X)
+
+
+d2l.DATA_HUB['time_machine'] = (d2l.DATA_URL + 'timemachine.txt',
+                                '090b5e7e70c295757f55df93cb0a180b9691891a')
+
+
+class TimeMachine(d2l.DataModule):
+    """H. G. Wells' The Time Machine as a corpus of character indices.
+
+    Defined in Section 9.2 (recurrent-neural-networks/text-sequence).
+    """
+    def _download(self):
+        url, sha1 = d2l.DATA_HUB['time_machine']
+        with open(d2l.download(url, self.root, sha1), encoding='utf-8') as f:
+            return f.read()
+
+    def _preprocess(self, text):
+        """Lower-case letters only; each run of other characters -> a space."""
+        return re.sub('[^A-Za-z]+', ' ', text).lower()
+
+    def _tokenize(self, text):
+        """Character tokens: one token per character, spaces included."""
+        return list(text)
+
+    def build(self, raw_text, vocab=None):
+        """(corpus, vocab): the indices of the tokens of raw_text, the vocab."""
+        d2l.checks.instance(raw_text, 'raw_text', str)
+        tokens = self._tokenize(self._preprocess(raw_text))
+        if vocab is None:
+            vocab = d2l.Vocab(tokens)
+        return vocab[tokens], vocab
+
+    def __init__(self, batch_size, num_steps, num_train=10000, num_val=5000):
+        """Windows of num_steps tokens; the targets are shifted by one.
+
+        Defined in Section 9.3 (recurrent-neural-networks/language-model).
+        """
+        d2l.DataModule.__init__(self)  # add_to_class: no zero-argument super
+        for name, value, least in (('batch_size', batch_size, 1),
+                                   ('num_steps', num_steps, 1),
+                                   ('num_train', num_train, 1),
+                                   ('num_val', num_val, 0)):
+            d2l.checks.integer(value, name, at_least=least)
+        self.save_hyperparameters()
+        corpus, self.vocab = self.build(self._download())
+        self.corpus = torch.tensor(corpus)                  # (T,)
+        windows = self.corpus.unfold(0, num_steps + 1, 1)   # (N, n+1), a view
+        if num_train + num_val > len(windows):
+            raise ValueError(f'num_train + num_val = {num_train + num_val} '
+                             f'exceeds the {len(windows)} windows of the corpus')
+        self.X, self.Y = windows[:, :-1], windows[:, 1:]    # (N, n) each
+
+    def get_dataloader(self, train):
+        """Minibatches (X, Y) of training or validation windows.
+
+        Defined in Section 9.3 (recurrent-neural-networks/language-model).
+        """
+        first = 0 if train else self.num_train           # validation follows
+        size = self.num_train if train else self.num_val
+        rows = slice(first, first + size)
+        return self.get_tensorloader((self.X, self.Y), train, rows)
+
+
+class Vocab:
+    """Two-way mapping between tokens and integer indices.
+
+    Defined in Section 9.2 (recurrent-neural-networks/text-sequence).
+    """
+    def __init__(self, tokens=[], min_freq=0, reserved_tokens=[]):
+        for name, value in (('tokens', tokens),
+                            ('reserved_tokens', reserved_tokens)):
+            if isinstance(value, str):
+                raise TypeError(f'{name} must be a list of tokens (or of '
+                                'lists of tokens), got a str')
+        min_freq = d2l.checks.integer(min_freq, 'min_freq', at_least=0)
+        tokens = list(tokens)
+        if tokens and isinstance(tokens[0], list):   # lines of tokens
+            if not all(isinstance(line, list) for line in tokens):
+                raise TypeError('tokens mixes lists and single tokens')
+            tokens = [token for line in tokens for token in line]
+        counts = collections.Counter(tokens)         # first-seen order
+        self.token_freqs = sorted(counts.items(), key=lambda kv: kv[1],
+                                  reverse=True)      # stable: ties keep it
+        kept = [tok for tok, freq in self.token_freqs if freq >= min_freq]
+        self.idx_to_token = sorted({'<unk>', *reserved_tokens, *kept})
+        self.token_to_idx = {token: idx
+                             for idx, token in enumerate(self.idx_to_token)}
+
+    @property
+    def unk(self):
+        """Index of the unknown token <unk>."""
+        return self.token_to_idx['<unk>']
+
+    def __len__(self):
+        """Number of tokens, <unk> and reserved tokens included."""
+        return len(self.idx_to_token)
+
+    def __getitem__(self, tokens):
+        """Index of one token; list of indices of a (nested) list of tokens."""
+        if isinstance(tokens, (list, tuple)):
+            return [self[token] for token in tokens]
+        return self.token_to_idx.get(tokens, self.unk)
+
+    def to_tokens(self, indices):
+        """Token of one index; list of tokens of a list or array of indices."""
+        if hasattr(indices, 'ndim') and indices.ndim == 0:   # 0-d tensor/array
+            indices = indices.item()
+        if isinstance(indices, (list, tuple)) or hasattr(indices, 'ndim'):
+            return [self.to_tokens(index) for index in indices]
+        index = d2l.checks.integer(indices, 'index', at_least=0,
+                                   at_most=len(self) - 1)
+        return self.idx_to_token[index]
+
+
+class RNNScratch(d2l.Module):
+    """A tanh RNN layer written with explicit weights and a loop over time.
+
+    Defined in Section 9.5 (recurrent-neural-networks/rnn-scratch).
+    """
+    def __init__(self, num_inputs, num_hiddens, sigma=0.01):
+        super().__init__()
+        num_inputs = d2l.checks.integer(num_inputs, 'num_inputs', at_least=1)
+        num_hiddens = d2l.checks.integer(num_hiddens, 'num_hiddens',
+                                         at_least=1)
+        sigma = d2l.checks.real(sigma, 'sigma', at_least=0)
+        self.save_hyperparameters()
+        def gaussian(*shape):                    # entries ~ N(0, sigma^2)
+            return nn.Parameter(sigma * torch.randn(*shape))
+        self.W_xh = gaussian(num_inputs, num_hiddens)     # (d, h)
+        self.W_hh = gaussian(num_hiddens, num_hiddens)    # (h, h)
+        self.b_h = nn.Parameter(torch.zeros(num_hiddens))  # (h,)
+
+    def forward(self, inputs, state=None):
+        """Run the recurrence over inputs (T, B, d); return ([H_1..H_T], H_T)."""
+        if inputs.dim() != 3 or inputs.shape[-1] != self.num_inputs:
+            raise ValueError(f'inputs must have shape (num_steps, batch, '
+                             f'{self.num_inputs}), got {tuple(inputs.shape)}')
+        T, B, d = inputs.shape
+        if state is None:
+            state = inputs.new_zeros(B, self.num_hiddens)  # same device, dtype
+        elif state.shape != (B, self.num_hiddens):
+            raise ValueError(f'state must have shape {(B, self.num_hiddens)}, '
+                             f'got {tuple(state.shape)}')
+        outputs = []
+        for X in inputs:                                  # X: (B, d)
+            state = torch.tanh(X @ self.W_xh + state @ self.W_hh + self.b_h)
+            outputs.append(state)                         # (B, h)
+        return outputs, state
+
+
+def check_len(a, n):
+    """Raise ValueError unless the list a has n elements.
+
+    Defined in Section 9.5 (recurrent-neural-networks/rnn-scratch).
+    """
+    if len(a) != n:
+        raise ValueError(f'expected a list of length {n}, got {len(a)}')
+
+
+def check_shape(a, shape):
+    """Raise ValueError unless the tensor a has the given shape.
+
+    Defined in Section 9.5 (recurrent-neural-networks/rnn-scratch).
+    """
+    if tuple(a.shape) != tuple(shape):
+        raise ValueError(f'expected shape {tuple(shape)}, '
+                         f'got {tuple(a.shape)}')
+
+
+class RNNLMScratch(d2l.Classifier):
+    """A language model: one-hot inputs, a recurrent layer, a linear output.
+
+    Defined in Section 9.5 (recurrent-neural-networks/rnn-scratch).
+    """
+    def __init__(self, rnn, vocab_size, lr=0.01):
+        super().__init__()
+        d2l.checks.provides(rnn, 'rnn', ['forward'], like='recurrent layer')
+        vocab_size = d2l.checks.integer(vocab_size, 'vocab_size', at_least=1)
+        lr = d2l.checks.real(lr, 'lr', at_least=0)
+        self.save_hyperparameters()
+        self.init_params()
+
+    def init_params(self):
+        self.W_hq = nn.Parameter(
+            torch.randn(self.rnn.num_hiddens, self.vocab_size)
+            * self.rnn.sigma)
+        self.b_q = nn.Parameter(torch.zeros(self.vocab_size))
+
+    def training_step(self, batch):
+        """Mean cross-entropy of the next characters; plots perplexity."""
+        loss = self.loss(self(*batch[:-1]), batch[-1])
+        self.plot('ppl', loss.exp(), train=True)
+        return loss
+
+    def validation_step(self, batch):
+        """Plots the validation perplexity of a minibatch."""
+        loss = self.loss(self(*batch[:-1]), batch[-1])
+        self.plot('ppl', loss.exp(), train=False)
+
+    def one_hot(self, X):
+        """Indices (B, T) -> one-hot float inputs (T, B, V), time first."""
+        if X.dim() != 2 or X.dtype.is_floating_point:
+            raise ValueError(f'X must be a (batch, num_steps) tensor of token '
+                             f'indices, got {X.dtype} of shape {tuple(X.shape)}')
+        return F.one_hot(X.T, self.vocab_size).float()   # (T, B, V)
+
+    def output_layer(self, rnn_outputs):
+        """States [H_1..H_T], each (B, h) -> scores (B, T, V)."""
+        H = torch.stack(rnn_outputs, 1)                   # (B, T, h)
+        return H @ self.W_hq + self.b_q                   # (B, T, V)
+
+    def forward(self, X, state=None):
+        """Scores (B, T, V) for the next token at each position of X (B, T)."""
+        rnn_outputs, _ = self.rnn(self.one_hot(X), state)
+        return self.output_layer(rnn_outputs)
+
+    def predict(self, prefix, num_preds, vocab, device=None):
+        """prefix followed by num_preds greedily generated tokens."""
+        if len(prefix) == 0:
+            raise ValueError('prefix must contain at least one token')
+        num_preds = d2l.checks.integer(num_preds, 'num_preds', at_least=0)
+        if device is None:
+            device = next(self.parameters()).device
+        tokens = list(prefix)
+        was_training = self.training
+        self.eval()
+        with torch.no_grad():
+            X = torch.tensor([vocab[tokens]], device=device)   # (1, len(prefix))
+            rnn_outputs, state = self.rnn(self.one_hot(X), None)  # warm-up
+            for _ in range(num_preds):
+                Y = self.output_layer(rnn_outputs)[:, -1]       # (1, V)
+                index = int(Y.argmax(dim=-1))
+                tokens.append(vocab.to_tokens(index))
+                X = torch.tensor([[index]], device=device)      # (1, 1)
+                rnn_outputs, state = self.rnn(self.one_hot(X), state)
+        self.train(was_training)
+        return ''.join(tokens)
+
+
+class RNN(d2l.Module):
+    """A tanh RNN layer: nn.RNN behind the interface of RNNScratch.
+
+    Defined in Section 9.6 (recurrent-neural-networks/rnn-concise).
+    """
+    def __init__(self, num_inputs, num_hiddens):
+        super().__init__()
+        num_inputs = d2l.checks.integer(num_inputs, 'num_inputs', at_least=1)
+        num_hiddens = d2l.checks.integer(num_hiddens, 'num_hiddens',
+                                         at_least=1)
+        self.save_hyperparameters()
+        self.rnn = nn.RNN(num_inputs, num_hiddens)
+
+    def forward(self, inputs, H=None):
+        """inputs (T, B, d) -> outputs (T, B, h) and the final state."""
+        if inputs.dim() != 3 or inputs.shape[-1] != self.num_inputs:
+            raise ValueError(f'inputs must have shape (num_steps, batch, '
+                             f'{self.num_inputs}), got {tuple(inputs.shape)}')
+        return self.rnn(inputs, H)
+
+
+class RNNLM(d2l.RNNLMScratch):
+    """The RNN language model with a library linear output layer.
+
+    Defined in Section 9.6 (recurrent-neural-networks/rnn-concise).
+    """
+    def init_params(self):
+        self.linear = nn.LazyLinear(self.vocab_size)
+
+    def output_layer(self, hiddens):
+        """States (T, B, h) -> scores (B, T, V)."""
+        return self.linear(hiddens).swapaxes(0, 1)
+
+
+class GRU(d2l.RNN):
+    """A multilayer GRU: nn.GRU behind the d2l.RNN interface.
+
+    Defined in Section 10.3 (recurrent-modern/deep-rnn).
+    """
+    def __init__(self, num_inputs, num_hiddens, num_layers, dropout=0):
+        d2l.Module.__init__(self)              # not d2l.RNN's nn.RNN
+        num_inputs = d2l.checks.integer(num_inputs, 'num_inputs', at_least=1)
+        num_hiddens = d2l.checks.integer(num_hiddens, 'num_hiddens',
+                                         at_least=1)
+        num_layers = d2l.checks.integer(num_layers, 'num_layers', at_least=1)
+        dropout = d2l.checks.real(dropout, 'dropout', at_least=0, at_most=1)
+        self.save_hyperparameters()
+        self.rnn = nn.GRU(num_inputs, num_hiddens, num_layers,
+                          dropout=dropout)
+
+
+d2l.DATA_HUB['fra-eng'] = (d2l.DATA_URL + 'fra-eng.zip',
+                           '94646ad1522d915e7b0f9296181140edcf86a4f5')
+
+
+class MTFraEng(d2l.DataModule):
+    """English-French sentence pairs from Tatoeba, as padded index arrays.
+
+    Defined in Section 10.5 (recurrent-modern/machine-translation-and-dataset).
+    """
+    def _download(self):
+        url, sha1 = d2l.DATA_HUB['fra-eng']
+        folder = d2l.extract(d2l.download(url, self.root, sha1))
+        with open(os.path.join(folder, 'fra.txt'), encoding='utf-8') as f:
+            return f.read()
+
+    def _preprocess(self, text):
+        """Plain spaces, lower case, a space before each , . ! ? mark."""
+        text = text.replace('\u202f', ' ').replace('\xa0', ' ').lower()
+        return re.sub(r'(?<=[^ ])([,.!?])', r' \1', text)
+
+    def _tokenize(self, text, max_examples=None):
+        """(src, tgt): lists of word-token lists, each ending with <eos>."""
+        if max_examples is not None:
+            max_examples = d2l.checks.integer(max_examples, 'max_examples',
+                                              at_least=0)
+        src, tgt = [], []
+        for line in text.split('\n'):
+            if max_examples is not None and len(src) == max_examples:
+                break
+            parts = line.split('\t')
+            if len(parts) < 2:
+                continue
+            src.append(parts[0].split() + ['<eos>'])
+            tgt.append(parts[1].split() + ['<eos>'])
+        return src, tgt
+
+    def _build_arrays(self, raw_text, src_vocab=None, tgt_vocab=None):
+        """((src, dec_input, src_valid_len, label), src_vocab, tgt_vocab)."""
+        T = self.num_steps
+
+        def to_array(seqs, vocab, reserved):
+            seqs = [seq[:T] + ['<pad>'] * (T - len(seq[:T])) for seq in seqs]
+            if '<bos>' in reserved:
+                seqs = [['<bos>'] + seq for seq in seqs]
+            if vocab is None:
+                vocab = d2l.Vocab(seqs, min_freq=2, reserved_tokens=reserved)
+            array = torch.tensor(vocab[seqs], dtype=torch.int64).reshape(
+                len(seqs), -1)                   # (N, T), (N, T+1) for targets
+            return array, vocab
+
+        build_vocabs = src_vocab is None or tgt_vocab is None
+        limit = self.num_train + self.num_val if build_vocabs else None
+        src, tgt = self._tokenize(self._preprocess(raw_text), limit)
+        src_array, src_vocab = to_array(src, src_vocab, ['<eos>', '<pad>'])
+        tgt_array, tgt_vocab = to_array(tgt, tgt_vocab,
+                                        ['<bos>', '<eos>', '<pad>'])
+        src_valid_len = (src_array != src_vocab['<pad>']).sum(1)       # (N,)
+        return ((src_array, tgt_array[:, :-1], src_valid_len, tgt_array[:, 1:]),
+                src_vocab, tgt_vocab)
+
+    def __init__(self, batch_size, num_steps=9, num_train=512, num_val=128):
+        d2l.checks.integer(batch_size, 'batch_size', at_least=1)
+        d2l.checks.integer(num_steps, 'num_steps', at_least=1)
+        d2l.checks.integer(num_train, 'num_train', at_least=1)
+        d2l.checks.integer(num_val, 'num_val', at_least=0)
+        super(MTFraEng, self).__init__()
+        self.save_hyperparameters()
+        built = self._build_arrays(self._download())
+        self.arrays, self.src_vocab, self.tgt_vocab = built
+
+    def get_dataloader(self, train):
+        rows = (slice(0, self.num_train) if train
+                else slice(self.num_train, self.num_train + self.num_val))
+        return self.get_tensorloader(self.arrays, train, rows)
+
+    def build(self, src_sentences, tgt_sentences):
+        """The four arrays of new sentence pairs, with the dataset's vocabs."""
+        for name, value in (('src_sentences', src_sentences),
+                            ('tgt_sentences', tgt_sentences)):
+            d2l.checks.instance(value, name, (list, tuple))
+            if not all(isinstance(s, str) and '\t' not in s and '\n' not in s
+                       for s in value):
+                raise ValueError(f'{name} must be sentences (str) without tabs '
+                                 'or line breaks')
+        if len(src_sentences) != len(tgt_sentences):
+            raise ValueError(f'expected as many targets as sources, got '
+                             f'{len(tgt_sentences)} and {len(src_sentences)}')
+        pairs = zip(src_sentences, tgt_sentences)
+        raw_text = '\n'.join(f'{s}\t{t}' for s, t in pairs)
+        vocabs = self.src_vocab, self.tgt_vocab     # reuse, never rebuild
+        return self._build_arrays(raw_text, *vocabs)[0]
+
+
+def show_list_len_pair_hist(legend, xlabel, ylabel, xlist, ylist):
+    """Side-by-side histogram of the lengths of the lists in xlist, ylist.
+
+    Defined in Section 10.5 (recurrent-modern/machine-translation-and-dataset).
+    """
+    d2l.set_figsize()
+    lengths = [[len(seq) for seq in xlist], [len(seq) for seq in ylist]]
+    _, _, bars = d2l.plt.hist(lengths)
+    for bar in bars[1]:
+        bar.set_hatch('//')
+    d2l.plt.xlabel(xlabel)
+    d2l.plt.ylabel(ylabel)
+    d2l.plt.legend(legend)
+
+
+class Encoder(nn.Module):
+    """Interface of encoders: a source minibatch -> encoded outputs.
+
+    Defined in Section 10.6 (recurrent-modern/encoder-decoder).
+    """
+    def __init__(self):
+        super().__init__()
+
+    def forward(self, X, *args):
+        raise NotImplementedError
+
+
+class Decoder(nn.Module):
+    """Interface of decoders: (inputs, state) -> (scores, new state).
+
+    Defined in Section 10.6 (recurrent-modern/encoder-decoder).
+    """
+    def __init__(self):
+        super().__init__()
+
+    def init_state(self, enc_all_outputs, *args):
+        """The first decoder state, made from the encoder's outputs."""
+        raise NotImplementedError
+
+    def forward(self, X, state):
+        """Scores for the next tokens, and the updated state."""
+        raise NotImplementedError
+
+
+class EncoderDecoder(d2l.Classifier):
+    """An encoder and a decoder trained as a classifier of target tokens.
+
+    Defined in Section 10.6 (recurrent-modern/encoder-decoder).
+    """
+    def __init__(self, encoder, decoder):
+        super().__init__()
+        d2l.checks.instance(encoder, 'encoder', nn.Module)
+        d2l.checks.instance(decoder, 'decoder', nn.Module)
+        self.encoder = encoder
+        self.decoder = decoder
+
+    def forward(self, enc_X, dec_X, *args):
+        enc_outputs = self.encoder(enc_X, *args)
+        state = self.decoder.init_state(enc_outputs, *args)
+        Y_hat, _ = self.decoder(dec_X, state)
+        return Y_hat                                # (B, T', vocab)
+
+    def predict_step(self, batch, device, num_steps,
+                     save_attention_weights=False):
+        """Greedy decoding: (tokens (B, num_steps), attention weights list).
+
+        Defined in Section 10.7 (recurrent-modern/seq2seq).
+        """
+        num_steps = d2l.checks.integer(num_steps, 'num_steps', at_least=1)
+        src, tgt, src_valid_len, _ = [a.to(device) for a in batch]
+        was_training = self.training
+        self.eval()
+        with torch.no_grad():
+            enc_outputs = self.encoder(src, src_valid_len)
+            state = self.decoder.init_state(enc_outputs, src_valid_len)
+            outputs, attention_weights = [tgt[:, :1]], []   # <bos>: (B, 1)
+            for _ in range(num_steps):
+                Y, state = self.decoder(outputs[-1], state)          # (B,1,V)
+                outputs.append(Y.argmax(2))                          # (B, 1)
+                if save_attention_weights:
+                    attention_weights.append(self.decoder.attention_weights)
+        self.train(was_training)
+        return torch.cat(outputs[1:], 1), attention_weights         # (B, T')
+
+
+def init_seq2seq(module):
+    """Xavier-uniform weights for Linear layers and GRU weight matrices.
+
+    Defined in Section 10.7 (recurrent-modern/seq2seq).
+    """
+    if isinstance(module, nn.Linear) and not isinstance(
+            module.weight, nn.parameter.UninitializedParameter):
+        nn.init.xavier_uniform_(module.weight)
+    if isinstance(module, nn.GRU):
+        for name, param in module.named_parameters():
+            if name.startswith('weight'):
+                nn.init.xavier_uniform_(param)
+
+
+class Seq2SeqEncoder(d2l.Encoder):
+    """Embedding + multilayer GRU: source tokens -> (outputs, final state).
+
+    Defined in Section 10.7 (recurrent-modern/seq2seq).
+    """
+    def __init__(self, vocab_size, embed_size, num_hiddens, num_layers,
+                 dropout=0):
+        super().__init__()
+        for name, n in (('vocab_size', vocab_size), ('embed_size', embed_size),
+                        ('num_hiddens', num_hiddens),
+                        ('num_layers', num_layers)):
+            d2l.checks.integer(n, name, at_least=1)
+        self.embedding = nn.Embedding(num_embeddings=vocab_size,
+                                      embedding_dim=embed_size)
+        self.rnn = d2l.GRU(embed_size, num_hiddens, num_layers,
+                           dropout=dropout)
+        self.apply(init_seq2seq)
+
+    def forward(self, X, *args):                 # X: (B, T) token indices
+        if X.dim() != 2:
+            raise ValueError(f'expected source tokens of shape (batch, '
+                             f'steps), got {tuple(X.shape)}')
+        embs = self.embedding(X.t().long())      # (T, B, d)
+        outputs, state = self.rnn(embs)          # (T, B, h), (L, B, h)
+        return outputs, state
+
+
+class Seq2SeqDecoder(d2l.Decoder):
+    """GRU decoder fed the encoder's top final state at every step.
+
+    Defined in Section 10.7 (recurrent-modern/seq2seq).
+    """
+    def __init__(self, vocab_size, embed_size, num_hiddens, num_layers,
+                 dropout=0):
+        super().__init__()
+        for name, n in (('vocab_size', vocab_size), ('embed_size', embed_size),
+                        ('num_hiddens', num_hiddens),
+                        ('num_layers', num_layers)):
+            d2l.checks.integer(n, name, at_least=1)
+        self.embedding = nn.Embedding(num_embeddings=vocab_size,
+                                      embedding_dim=embed_size)
+        self.rnn = d2l.GRU(embed_size + num_hiddens, num_hiddens,
+                           num_layers, dropout=dropout)   # input: [emb, c]
+        self.dense = nn.Linear(num_hiddens, vocab_size)
+        self.apply(init_seq2seq)
+
+    def init_state(self, enc_all_outputs, *args):
+        return enc_all_outputs                   # (outputs, final state)
+
+    def forward(self, X, state):                     # X: (B, T') token indices
+        enc_output, hidden_state = state             # (T, B, h), (L, B, h)
+        embs = self.embedding(X.t().long())          # (T', B, d)
+        context = enc_output[-1]                     # (B, h): top layer, h_T
+        context = context.expand(embs.shape[0], -1, -1)         # (T', B, h)
+        outputs, hidden_state = self.rnn(torch.cat((embs, context), -1),
+                                         hidden_state)          # (T', B, h)
+        outputs = self.dense(outputs).swapaxes(0, 1)            # (B, T', V)
+        return outputs, [enc_output, hidden_state]
+
+
+class Seq2Seq(d2l.EncoderDecoder):
+    """RNN encoder-decoder trained with a padding-masked loss and Adam.
+
+    Defined in Section 10.7 (recurrent-modern/seq2seq).
+    """
+    def __init__(self, encoder, decoder, tgt_pad, lr):
+        super().__init__(encoder, decoder)
+        tgt_pad = d2l.checks.integer(tgt_pad, 'tgt_pad', at_least=0)
+        lr = d2l.checks.real(lr, 'lr', at_least=0)
+        self.save_hyperparameters()
+
+    def validation_step(self, batch):
+        *inputs, Y = batch                       # no accuracy: loss only
+        self.plot('loss', self.loss(self(*inputs), Y), train=False)
+
+    def configure_optimizers(self):
+        return torch.optim.Adam(self.parameters(), lr=self.lr)
+
+    def loss(self, Y_hat, Y, averaged=True):
+        """Cross-entropy over the target tokens that are not <pad>."""
+        l = super(Seq2Seq, self).loss(Y_hat, Y, averaged=False)   # (B*T',)
+        mask = (Y.reshape(-1) != self.tgt_pad).type(l.dtype)      # (B*T',)
+        if not averaged:
+            return l * mask
+        return (l * mask).sum() / mask.sum().clamp(min=1)
+
+
+def bleu(pred_seq, label_seq, k):
+    """BLEU of one prediction against one reference: space-separated text.
+
+    Defined in Section 10.7 (recurrent-modern/seq2seq).
+    """
+    d2l.checks.instance(pred_seq, 'pred_seq', str)
+    d2l.checks.instance(label_seq, 'label_seq', str)
+    k = d2l.checks.integer(k, 'k', at_least=1)
+    pred, label = pred_seq.split(), label_seq.split()
+    if not pred or not label:
+        return 0.0
+    score = math.exp(min(0.0, 1 - len(label) / len(pred)))  # brevity
+    for n in range(1, min(k, len(pred)) + 1):
+        grams = lambda seq: collections.Counter(
+            tuple(seq[i:i + n]) for i in range(len(seq) - n + 1))
+        pred_grams, label_grams = grams(pred), grams(label)
+        matched = sum(min(c, label_grams[g]) for g, c in pred_grams.items())
+        score *= (matched / (len(pred) - n + 1)) ** (0.5 ** n)
+    return score
+
+
+def beam_search(step, state, bos, eos, max_len, beam_size, alpha=0.75):
+    """Beam search over step(token, state) -> (log-probs, new state).
+
+    Returns the best output (token list, ending with eos unless cut at
+    max_len) and its summed log-probability.
+
+    Defined in Section 10.8 (recurrent-modern/beam-search).
+    """
+    max_len = d2l.checks.integer(max_len, 'max_len', at_least=1)
+    beam_size = d2l.checks.integer(beam_size, 'beam_size', at_least=1)
+    alpha = d2l.checks.real(alpha, 'alpha', at_least=0)
+    beam, finished = [([], 0.0, state)], []     # (tokens, log P, state)
+    for _ in range(max_len):
+        candidates = []
+        for seq, logp, st in beam:
+            log_probs, new_st = step(seq[-1] if seq else bos, st)
+            top = torch.topk(log_probs, min(beam_size, len(log_probs)))
+            for lp, tok in zip(top.values.tolist(), top.indices.tolist()):
+                candidates.append((seq + [tok], logp + lp, new_st))
+        candidates.sort(key=lambda c: c[1], reverse=True)   # stable
+        beam = []
+        for cand in candidates[:beam_size]:
+            (finished if cand[0][-1] == eos else beam).append(cand)
+        if not beam:
+            break
+    best = max(finished + beam, key=lambda c: c[1] / len(c[0]) ** alpha)
+    return best[0], best[1]
 
 
 def t_tail(t, df):
@@ -1601,49 +2335,6 @@ def tokenize(lines, token='word'):
     if token == 'char':
         return [list(line) for line in lines]
     raise ValueError(f"token must be 'word' or 'char', got {token!r}")
-
-
-class Vocab:
-    """Token <-> index tables (taught in Chapter 9; compact copy for B.7).
-
-    Defined in Section B.7 (appendix-tools-for-deep-learning/utils).
-    """
-    def __init__(self, tokens=[], min_freq=0, reserved_tokens=[]):
-        if isinstance(tokens, str):
-            raise TypeError('tokens must be a list of tokens (or of lists '
-                            'of tokens), got a str')
-        if tokens and isinstance(tokens[0], (list, tuple)):
-            tokens = [tok for line in tokens for tok in line]
-        counts = collections.Counter(tokens)
-        self.token_freqs = sorted(counts.items(), key=lambda kv: kv[1],
-                                  reverse=True)
-        kept = {tok for tok, freq in self.token_freqs if freq >= min_freq}
-        self.idx_to_token = sorted(kept | {'<unk>', *reserved_tokens})
-        self.token_to_idx = {tok: i for i, tok in
-                             enumerate(self.idx_to_token)}
-
-    @property
-    def unk(self):
-        """Index of the unknown token <unk>."""
-        return self.token_to_idx['<unk>']
-
-    def __len__(self):
-        """Number of tokens, special ones included."""
-        return len(self.idx_to_token)
-
-    def __getitem__(self, tokens):
-        """Index of a token, or (nested) list of indices of a list."""
-        if isinstance(tokens, (list, tuple)):
-            return [self[tok] for tok in tokens]
-        return self.token_to_idx.get(tokens, self.unk)
-
-    def to_tokens(self, indices):
-        """Token of an index, or list of tokens of a list/tensor of indices."""
-        if torch.is_tensor(indices):
-            indices = indices.tolist()
-        if isinstance(indices, (list, tuple)):
-            return [self.idx_to_token[int(i)] for i in indices]
-        return self.idx_to_token[indices]
 
 
 d2l.DATA_HUB['fra-eng'] = (d2l.DATA_URL + 'fra-eng.zip',
