@@ -4,36 +4,18 @@
 tests execute the notebook's own cells that define them (found by their
 first line) instead of restating the code.
 """
-import pathlib
-import re
-
 import pytest
 import torch
 from torch import nn
 
 from d2l import torch as d2l
+from notebook_cells import notebook_code
 
-NOTEBOOK = (pathlib.Path(__file__).resolve().parents[2] / 'chapters' /
-            'convolutional-modern' / 'batch-norm.md')
 DEFINES = ('def batch_norm(', 'class BatchNorm(', 'class BNLeNetScratch(',
            'class BNLeNet(')
 
 
-def _notebook_code():
-    """Namespace holding the definitions of the notebook's code cells."""
-    cells = re.findall(r'^```python\n(.*?)^```', NOTEBOOK.read_text(),
-                       flags=re.S | re.M)
-    namespace = {'torch': torch, 'nn': nn, 'd2l': d2l}
-    found = []
-    for cell in cells:
-        if cell.startswith(DEFINES):
-            exec(compile(cell, str(NOTEBOOK), 'exec'), namespace)
-            found.append(cell.split('(')[0])
-    assert len(found) == len(DEFINES), found
-    return namespace
-
-
-NB = _notebook_code()
+NB = notebook_code('convolutional-modern/batch-norm.md', DEFINES)
 batch_norm, BatchNorm = NB['batch_norm'], NB['BatchNorm']
 
 

@@ -2,36 +2,18 @@
 `birnn_to_torch` and `BiGRU`, executed from the notebook's own cells.
 PyTorch's nn.RNN(bidirectional=True) is the oracle.
 """
-import pathlib
-import re
-
 import pytest
 import torch
 from torch import nn
 
 from d2l import torch as d2l
+from notebook_cells import notebook_code
 
-NOTEBOOK = (pathlib.Path(__file__).resolve().parents[2] / 'chapters' /
-            'recurrent-modern' / 'bi-rnn.md')
 DEFINES = ('class BiRNNScratch(', '@d2l.add_to_class(BiRNNScratch)',
            'def birnn_to_torch(', 'class BiGRU(')
 
 
-def _notebook_code():
-    """Namespace holding the definitions of the notebook's code cells."""
-    cells = re.findall(r'^```python\n(.*?)^```', NOTEBOOK.read_text(),
-                       flags=re.S | re.M)
-    namespace = {'torch': torch, 'nn': nn, 'd2l': d2l}
-    found = []
-    for cell in cells:
-        if cell.startswith(DEFINES):
-            exec(compile(cell, str(NOTEBOOK), 'exec'), namespace)
-            found.append(cell.split('(')[0])
-    assert len(found) == len(DEFINES), found
-    return namespace
-
-
-NB = _notebook_code()
+NB = notebook_code('recurrent-modern/bi-rnn.md', DEFINES)
 BiRNNScratch, birnn_to_torch, BiGRU = (NB['BiRNNScratch'],
                                        NB['birnn_to_torch'], NB['BiGRU'])
 

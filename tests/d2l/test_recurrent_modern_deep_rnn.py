@@ -1,35 +1,18 @@
 """Tests of Section 10.3 (deep-rnn): the saved multilayer `d2l.GRU` and the
 notebook's `StackedRNNScratch` (executed from the notebook's own cells).
 """
-import pathlib
-import re
-
 import pytest
 import torch
 from torch import nn
 
 from d2l import torch as d2l
+from notebook_cells import notebook_code
 
-NOTEBOOK = (pathlib.Path(__file__).resolve().parents[2] / 'chapters' /
-            'recurrent-modern' / 'deep-rnn.md')
 DEFINES = ('class StackedRNNScratch(', '@d2l.add_to_class(StackedRNNScratch)')
 
 
-def _notebook_code():
-    """Namespace holding the definitions of the notebook's code cells."""
-    cells = re.findall(r'^```python\n(.*?)^```', NOTEBOOK.read_text(),
-                       flags=re.S | re.M)
-    namespace = {'torch': torch, 'nn': nn, 'd2l': d2l}
-    found = []
-    for cell in cells:
-        if cell.startswith(DEFINES):
-            exec(compile(cell, str(NOTEBOOK), 'exec'), namespace)
-            found.append(cell.split('(')[0])
-    assert len(found) == len(DEFINES), found
-    return namespace
-
-
-StackedRNNScratch = _notebook_code()['StackedRNNScratch']
+StackedRNNScratch = notebook_code('recurrent-modern/deep-rnn.md',
+                                  DEFINES)['StackedRNNScratch']
 
 
 def test_gru_is_an_rnn_wrapping_a_multilayer_nn_gru():

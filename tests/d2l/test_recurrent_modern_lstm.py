@@ -4,36 +4,18 @@
 execute the notebook's own cells that define them (found by their first
 line) instead of restating the code. PyTorch's nn.LSTM is the oracle.
 """
-import pathlib
-import re
-
 import pytest
 import torch
 from torch import nn
 
 from d2l import torch as d2l
+from notebook_cells import notebook_code
 
-NOTEBOOK = (pathlib.Path(__file__).resolve().parents[2] / 'chapters' /
-            'recurrent-modern' / 'lstm.md')
 DEFINES = ('class LSTMScratch(', '@d2l.add_to_class(LSTMScratch)',
            'def lstm_to_torch(', 'class LSTM(')
 
 
-def _notebook_code():
-    """Namespace holding the definitions of the notebook's code cells."""
-    cells = re.findall(r'^```python\n(.*?)^```', NOTEBOOK.read_text(),
-                       flags=re.S | re.M)
-    namespace = {'torch': torch, 'nn': nn, 'd2l': d2l}
-    found = []
-    for cell in cells:
-        if cell.startswith(DEFINES):
-            exec(compile(cell, str(NOTEBOOK), 'exec'), namespace)
-            found.append(cell.split('(')[0])
-    assert len(found) == len(DEFINES), found
-    return namespace
-
-
-NB = _notebook_code()
+NB = notebook_code('recurrent-modern/lstm.md', DEFINES)
 LSTMScratch, lstm_to_torch, LSTM = (NB['LSTMScratch'], NB['lstm_to_torch'],
                                     NB['LSTM'])
 
