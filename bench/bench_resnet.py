@@ -29,19 +29,16 @@ is recorded.
 
 Writes bench/results/resnet.json (ours vs d2l 1.0.3) and
 bench/results/resnet_switches.json (the four settings of ours); see
-bench/bench_lenet.py and bench/run.py for the reference interpreter.
+bench/harness.py for the shared plumbing and bench/run.py for the reference
+interpreter.
 """
 import argparse
-import json
 import os
-import pathlib
 import statistics
-import subprocess
 import sys
 import tempfile
 
-HERE = pathlib.Path(__file__).resolve().parent
-OURS = sys.executable
+import harness
 
 # Code for the published API; {steps}, {batch_size} and {switches} are set by
 # the benchmark. A switch dictionary is only ever non-empty for our package.
@@ -99,7 +96,7 @@ print(seconds, {steps} * {batch_size} / seconds, load, os.getloadavg()[0],
 '''
 
 CONFIGS = {   # name: (package, Trainer switches)
-    'd2l 1.0.3': ('ref', {}),
+    harness.REF: ('ref', {}),
     'ours float32': ('ours', {}),
     'ours channels_last': ('ours', {'channels_last': True}),
     'ours mixed_precision': ('ours', {'mixed_precision': True}),
@@ -107,59 +104,39 @@ CONFIGS = {   # name: (package, Trainer switches)
 }
 
 
-def measure(python, code, env, cwd):
-    out = subprocess.run([python, '-c', code], capture_output=True,
-                         text=True, env=env, cwd=cwd)
-    if out.returncode:
-        raise RuntimeError(f'{python} failed:\n{out.stderr[-3000:]}')
-    return [float(v) for v in out.stdout.strip().splitlines()[-1].split()]
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--ref-python', default=os.environ.get(
-        'D2L_REF_PYTHON', '/tmp/d2lref/bin/python'))
+    harness.add_common_arguments(parser, repeats=3, threads=1)
     parser.add_argument('--steps', type=int, default=4)
     parser.add_argument('--batch-size', type=int, default=64)
-    parser.add_argument('--repeats', type=int, default=3)
-    parser.add_argument('--threads', type=int, default=1,
-                        help='OMP_NUM_THREADS for every run')
     args = parser.parse_args(argv)
-    has_ref = pathlib.Path(args.ref_python).exists()
-    if not has_ref:
-        print(f'bench: no reference interpreter at {args.ref_python}; '
-              'measuring ours only (see bench/run.py to make one)')
-    pythons = {'ours': OURS, 'ref': args.ref_python}
-    names = [n for n, (pkg, _) in CONFIGS.items() if has_ref or pkg == 'ours']
-    runs = {name: [] for name in names}
-    with tempfile.TemporaryDirectory(prefix='bench-resnet-') as tmp:
-        env = {**os.environ, 'MPLBACKEND': 'Agg', 'PYTHONWARNINGS': 'ignore',
-               'OMP_NUM_THREADS': str(args.threads)}
-        env.pop('D2L_QUICK', None)
-        versions = {pkg: subprocess.run(
-            [pythons[pkg], '-c', 'import d2l, torch; '
-             'print(d2l.__version__, torch.__version__)'],
-            capture_output=True, text=True, env=env, cwd=tmp,
-            check=True).stdout.strip()
-            for pkg in {CONFIGS[n][0] for n in names}}
-        for _ in range(args.repeats):
-            for name in names:
-                pkg, switches = CONFIGS[name]
-                code = TRAIN.format(steps=args.steps,
-                                    batch_size=args.batch_size,
-                                    switches=repr(switches))
-                runs[name].append(measure(pythons[pkg], code, env, tmp))
-                seconds, rate, load0, load1, threads = runs[name][-1]
-                print(f'  {name:22s} {rate:6.1f} examples/s  fit '
-                      f'{seconds:5.1f} s  load {load0:.1f} -> {load1:.1f}',
-                      flush=True)
-    rates = {name: statistics.median(r[1] for r in runs[name])
+    has_ref = harness.has_reference(args.ref_python)
+    pythons = {'ours': harness.OURS}
+    if has_ref:
+        pythons['ref'] = args.ref_python
+    names = [n for n, (pkg, _) in CONFIGS.items() if pkg in pythons]
+    codes = {name: TRAIN.format(steps=args.steps, batch_size=args.batch_size,
+                                switches=repr(CONFIGS[name][1]))
              for name in names}
+    with tempfile.TemporaryDirectory(prefix='bench-resnet-') as tmp:
+        envs = harness.environments(args.threads)
+        versions = harness.versions(pythons, envs, tmp)
+
+        def run(name):
+            pkg = CONFIGS[name][0]
+            return harness.measure(pythons[pkg], codes[name], envs[pkg], tmp)
+
+        def show(name, row):
+            seconds, rate, load0, load1, _ = row
+            print(f'  {name:22s} {rate:6.1f} examples/s  fit {seconds:5.1f} '
+                  f's  load {load0:.1f} -> {load1:.1f}', flush=True)
+        runs = harness.alternate(names, args.repeats, run, show)
+    rates = {name: harness.medians(runs[name])[1] for name in names}
     loads = [v for name in names for r in runs[name] for v in r[2:4]]
     conditions = {
-        'cpu': _cpu_name(), 'cores': os.cpu_count(), 'threads': args.threads,
-        'batch_size': args.batch_size, 'resolution': 96,
-        'timed_steps': args.steps, 'repeats': args.repeats,
+        'cpu': harness.cpu_name(), 'cores': os.cpu_count(),
+        'threads': args.threads, 'batch_size': args.batch_size,
+        'resolution': 96, 'timed_steps': args.steps, 'repeats': args.repeats,
         'load_average_1min': {'min': min(loads), 'median':
                               statistics.median(loads), 'max': max(loads)},
         'versions': versions}
@@ -177,32 +154,25 @@ def main(argv=None):
                                       'speedup': rates[name] / base}
             line += f'  {rates[name] / base:4.2f}x float32'
         if has_ref:
-            line += f'  {rates[name] / rates["d2l 1.0.3"]:4.2f}x d2l 1.0.3'
+            line += f'  {rates[name] / rates[harness.REF]:4.2f}x d2l 1.0.3'
         print(line)
-    out = HERE / 'results'
-    out.mkdir(exist_ok=True)
-    (out / 'resnet_switches.json').write_text(json.dumps(
-        {'conditions': conditions, 'table': switch_table,
-         'runs': {n: runs[n] for n in names if n.startswith('ours')}},
-        indent=1))
+    harness.write_result('resnet_switches.json', {
+        'conditions': conditions, 'table': switch_table,
+        'runs': {n: runs[n] for n in names if n.startswith('ours')}})
     if has_ref:
-        ref = rates['d2l 1.0.3']
         result = {'conditions': conditions, 'examples_per_s': rates,
-                  'speedup_float32': base / ref,
-                  'speedup_both_switches': rates['ours both'] / ref,
+                  'speedup_float32': harness.speedups(
+                      runs['ours float32'], runs[harness.REF], 1),
+                  'speedup_both_switches': harness.speedups(
+                      runs['ours both'], runs[harness.REF], 1),
                   'target': 1.2, 'runs': runs}
-        (out / 'resnet.json').write_text(json.dumps(result, indent=1))
+        print(f'  paired: float32 '
+              f'{result["speedup_float32"]["median_paired_ratio"]:.2f}x, both'
+              f' switches '
+              f'{result["speedup_both_switches"]["median_paired_ratio"]:.2f}x'
+              ' d2l 1.0.3 (median of per-round ratios)')
+        harness.write_result('resnet.json', result)
     return 0
-
-
-def _cpu_name():
-    try:
-        for line in open('/proc/cpuinfo'):
-            if line.startswith('model name'):
-                return line.split(':', 1)[1].strip()
-    except OSError:
-        pass
-    return 'unknown'
 
 
 if __name__ == '__main__':
