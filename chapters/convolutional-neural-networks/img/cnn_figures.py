@@ -75,8 +75,9 @@ def corr(X, K, stride=(1, 1)):
                       for j in range(w)] for i in range(h)])
 
 
-X9 = np.arange(9).reshape(3, 3)
-K4 = np.arange(4).reshape(2, 2)
+X9 = np.array([[3, 1, 0], [2, 5, 1], [0, 2, 4]])      # input of 7.2 / 7.3
+K4 = np.array([[2, 0], [1, -1]])                     # kernel of 7.2 / 7.3
+P34 = np.array([[1, 4, 2, 0], [3, 0, 6, 1], [2, 5, 1, 3]])  # input of 7.5
 
 
 # ---------------------------------------------------------------- 7.1
@@ -178,7 +179,7 @@ def corr2d_fig():
                  shade_color=ORANGE)
     body.append(text(208, 70, '=', font_size=18))
     body += grid(238, 42, Y, shade={(0, 0)}, shade_color=GREEN)
-    body.append(text(170, 125, '0·0 + 1·1 + 3·2 + 4·3 = 19', fill=INK))
+    body.append(text(170, 125, '3·2 + 1·0 + 2·1 + 5·(−1) = 3', fill=INK))
     return svg(320, 140, 'Two-dimensional cross-correlation of a 3x3 input '
                'with a 2x2 kernel', body)
 
@@ -237,59 +238,58 @@ def pad_stride():
     P = padded()
     border = {(i, j) for i in range(5) for j in range(5)
               if i in (0, 4) or j in (0, 4)}
-    Y = corr(P, K4, stride=(3, 2))
-    win_a = {(0, 2), (0, 3), (1, 2), (1, 3)}       # gives 8
-    win_b = {(3, 0), (3, 1), (4, 0), (4, 1)}       # gives 6
+    Y = corr(P, K4, stride=(1, 2))                  # (4, 2)
+    win_a = {(0, 2), (0, 3), (1, 2), (1, 3)}       # output (0, 1)
     body = [text(70, 18, 'padded input'), text(176, 18, 'kernel'),
             text(290, 18, 'output')]
     body += grid(10, 28, P, gray=border, shade=win_a)
-    body += [rect(10 + 0 * 24, 28 + 3 * 24, 48, 48, fill=PURPLE,
+    body += [rect(10 + 2 * 24, 28 + 3 * 24, 48, 48, fill=PURPLE,
                   stroke=PURPLE, fill_opacity=0.3, stroke_width=1.5)]
     body.append(text(142, 92, '⋆', font_size=30))
     body += grid(152, 64, K4, shade_color=ORANGE,
                  shade={(0, 0), (0, 1), (1, 0), (1, 1)})
     body.append(text(222, 92, '=', font_size=18))
-    out = grid(266, 64, Y, shade={(0, 1)}, shade_color=BLUE)
-    out += [rect(266, 64 + 24, 24, 24, fill=PURPLE, stroke=PURPLE,
+    out = grid(266, 40, Y, shade={(0, 1)}, shade_color=BLUE)
+    out += [rect(266 + 24, 40 + 3 * 24, 24, 24, fill=PURPLE, stroke=PURPLE,
                  fill_opacity=0.3, stroke_width=1.5)]
     body += out
-    body.append(text(175, 168, 'strides: 3 rows down, 2 columns right',
+    body.append(text(175, 168, 'strides: 1 row down, 2 columns right',
                      font_size=11, fill=GRAY))
-    return svg(350, 178, 'Strided cross-correlation with strides 3 and 2',
+    return svg(350, 178, 'Strided cross-correlation with strides 1 and 2',
                body)
 
 
 # ---------------------------------------------------------------- 7.4
 def chan_multi_in():
-    X0 = np.zeros((3, 3), dtype=int)
-    X0[:, 2] = 1                                    # vertical edge
-    X1 = np.zeros((3, 3), dtype=int)
-    X1[2, :] = 1                                    # horizontal edge
+    X0 = np.zeros((4, 4), dtype=int)
+    X0[:, 2:] = 1                                   # vertical edge
+    X1 = np.zeros((4, 4), dtype=int)
+    X1[2:, :] = 1                                   # horizontal edge
     K0 = np.array([[-1, 1], [-1, 1]])               # left-to-right step
     K1 = np.array([[-1, -1], [1, 1]])               # top-to-bottom step
-    Y = corr(X0, K0) + corr(X1, K1)
+    Y = corr(X0, K0) + corr(X1, K1)                 # (3, 3)
     win = {(1, 1), (1, 2), (2, 1), (2, 2)}
-    body = [text(46, 18, 'input'), text(186, 18, 'kernel'),
-            text(318, 18, 'output')]
-    body.append(text(46, 32, '2 channels', font_size=11, fill=GRAY))
-    body.append(text(186, 32, '2 channels', font_size=11, fill=GRAY))
+    body = [text(58, 18, 'input'), text(198, 18, 'kernel'),
+            text(328, 18, 'output')]
+    body.append(text(58, 32, '2 channels', font_size=11, fill=GRAY))
+    body.append(text(198, 32, '2 channels', font_size=11, fill=GRAY))
     body += grid(10, 40, X0, shade=win)             # channel 0
-    body += grid(10, 126, X1, shade=win)            # channel 1
-    body += grid(162, 52, K0, shade={(0, 0), (0, 1), (1, 0), (1, 1)},
+    body += grid(10, 150, X1, shade=win)            # channel 1
+    body += grid(174, 64, K0, shade={(0, 0), (0, 1), (1, 0), (1, 1)},
                  shade_color=ORANGE)
-    body += grid(162, 138, K1, shade={(0, 0), (0, 1), (1, 0), (1, 1)},
+    body += grid(174, 174, K1, shade={(0, 0), (0, 1), (1, 0), (1, 1)},
                  shade_color=ORANGE)
-    for y in (76, 162):
-        body.append(text(122, y + 6, '⋆', font_size=30))
-    body.append(f'<path d="M 220 76 L 240 76 L 240 162 L 220 162" '
+    for y in (88, 198):
+        body.append(text(136, y + 6, '⋆', font_size=30))
+    body.append(f'<path d="M 232 88 L 250 88 L 250 198 L 232 198" '
                 f'fill="none" stroke="{GRAY}" stroke-width="1.5"/>')
-    body.append(arrow(240, 119, 282, 119))
-    body.append(text(252, 112, '+', font_size=16))
-    body += grid(288, 89, Y, cell=30, shade={(1, 1)}, shade_color=GREEN)
-    body.append(text(190, 232, 'corner window: '
-                     '(1·1 + 1·1) + (1·1 + 1·1) = 4', font_size=11))
-    return svg(360, 245, 'Cross-correlation of a two-channel corner image',
-               body)
+    body.append(arrow(250, 143, 280, 143))
+    body.append(text(262, 136, '+', font_size=16))
+    body += grid(286, 107, Y, cell=24, shade={(1, 1)}, shade_color=GREEN)
+    body.append(text(190, 268, 'center window: '
+                     '(1 + 1) + (1 + 1) = 4', font_size=11))
+    return svg(370, 280, 'Cross-correlation of a two-channel image whose '
+               'vertical and horizontal edges cross', body)
 
 
 def stack(x, y, depth, size, colors, label):
@@ -304,37 +304,47 @@ def stack(x, y, depth, size, colors, label):
 
 
 def chan_1x1():
+    """2 input channels -> 3 output channels; one pixel followed through."""
     body = []
-    body += stack(20, 70, 3, 60, [BLUE, ORANGE, GREEN], '3 × h × w')
-    body.append(text(130, 106, '⋆', font_size=30))
-    W = [['w₁₁', 'w₁₂', 'w₁₃'], ['w₂₁', 'w₂₂', 'w₂₃']]
-    for o in range(2):
-        for c in range(3):
-            colors = [BLUE, ORANGE, GREEN]
-            body.append(rect(150 + c * 30, 80 + o * 30, 24, 24,
-                             fill=colors[c], fill_opacity=0.35))
-            body.append(text(162 + c * 30, 97 + o * 30, W[o][c],
+    body += stack(20, 70, 2, 60, [BLUE, ORANGE], '2 × h × w')
+    px, py, c = 20 + 8 + 24, 70 - 8 + 24, 12       # shaded pixel (front map)
+    for k in range(2):
+        off = (1 - k) * 8
+        body.append(rect(20 + off + 24, 70 - off + 24, c, c, fill=INK,
+                         stroke=INK, fill_opacity=0.55))
+    body.append(text(118, 106, '⋆', font_size=30))
+    W = [['w₁₁', 'w₁₂'], ['w₂₁', 'w₂₂'], ['w₃₁', 'w₃₂']]
+    colors = [BLUE, ORANGE]
+    for o in range(3):
+        for ch in range(2):
+            body.append(rect(140 + ch * 30, 62 + o * 28, 24, 24,
+                             fill=colors[ch], fill_opacity=0.35))
+            body.append(text(152 + ch * 30, 79 + o * 28, W[o][ch],
                              font_size=11))
-    body.append(text(195, 160, '2 × 3 × 1 × 1'))
-    body.append(text(264, 106, '=', font_size=18))
-    body += stack(290, 70, 2, 60, [PURPLE, BROWN], '2 × h × w')
-    body.append(text(200, 30, 'each output pixel: 2 weighted sums of the 3 '
-                     'input values there', font_size=11, fill=GRAY))
-    return svg(400, 170, 'A 1x1 convolution with 3 input and 2 output '
+    body.append(text(167, 160, '3 × 2 × 1 × 1'))
+    body.append(text(222, 106, '=', font_size=18))
+    body += stack(250, 70, 3, 60, [PURPLE, BROWN, GREEN], '3 × h × w')
+    for k in range(3):
+        off = (2 - k) * 8
+        body.append(rect(250 + off + 24, 70 - off + 24, c, c, fill=INK,
+                         stroke=INK, fill_opacity=0.55))
+    body.append(text(200, 30, 'the 2 values at a pixel become 3 values at '
+                     'the same pixel', font_size=11, fill=GRAY))
+    return svg(400, 170, 'A 1x1 convolution with 2 input and 3 output '
                'channels', body)
 
 
 # ---------------------------------------------------------------- 7.5
 def pool_max():
-    Y = np.array([[X9[i:i + 2, j:j + 2].max() for j in range(2)]
+    Y = np.array([[P34[i:i + 2, j:j + 2].max() for j in range(3)]
                   for i in range(2)])
-    body = [text(46, 18, 'input'), text(200, 18, 'output')]
-    body += grid(10, 28, X9, shade={(0, 0), (0, 1), (1, 0), (1, 1)})
-    body.append(text(128, 64, '2×2 max', font_size=12))
-    body.append(arrow(100, 70, 160, 70))
-    body += grid(176, 40, Y, shade={(0, 0)}, shade_color=GREEN)
-    body.append(text(120, 122, 'max(0, 1, 3, 4) = 4', font_size=12))
-    return svg(250, 135, 'Two-by-two max-pooling of a 3x3 input', body)
+    body = [text(58, 18, 'input'), text(236, 18, 'output')]
+    body += grid(10, 28, P34, shade={(0, 0), (0, 1), (1, 0), (1, 1)})
+    body.append(text(140, 64, '2×2 max', font_size=12))
+    body.append(arrow(112, 70, 172, 70))
+    body += grid(200, 40, Y, shade={(0, 0)}, shade_color=GREEN)
+    body.append(text(140, 122, 'max(1, 4, 3, 0) = 4', font_size=12))
+    return svg(290, 135, 'Two-by-two max-pooling of a 3x4 input', body)
 
 
 # ---------------------------------------------------------------- 7.6
