@@ -134,3 +134,19 @@ def test_show_list_len_pair_hist_hatches_the_second_series():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         'source', 'target']
     d2l.plt.close('all')
+
+
+def test_raw_validation_targets_are_the_labels_before_the_vocabulary(data):
+    """10.7/10.8 score BLEU against the file's target sentences, tokenised by
+    _preprocess/_tokenize: through the vocabulary and cut/padded to num_steps
+    they give exactly the label rows, so the only difference is <unk>."""
+    _, tgt = data._tokenize(data._preprocess(data._download()),
+                            data.num_train + data.num_val)
+    rows = slice(data.num_train, data.num_train + data.num_val)
+    T, vocab = data.num_steps, data.tgt_vocab
+    raw = tgt[rows]
+    assert len(raw) == data.num_val
+    assert all(seq[-1] == '<eos>' and '<unk>' not in seq for seq in raw)
+    padded = [seq[:T] + ['<pad>'] * (T - len(seq[:T])) for seq in raw]
+    assert torch.equal(torch.tensor(vocab[padded]), data.arrays[-1][rows])
+    assert any(vocab[w] == vocab.unk for seq in raw for w in seq)

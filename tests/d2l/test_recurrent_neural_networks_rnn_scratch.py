@@ -71,6 +71,17 @@ def test_rnn_scratch_equals_nn_rnn_with_copied_weights():
     assert torch.allclose(state, ref_state[0], atol=1e-5)
 
 
+def test_rnn_scratch_default_state_follows_the_inputs_dtype():
+    """Without a state, H_0 = 0 is made like the inputs (dtype, device)."""
+    rnn = d2l.RNNScratch(5, 7, sigma=0.5).to(torch.float64)
+    X = torch.randn(4, 3, 5, dtype=torch.float64)
+    outputs, state = rnn(X)
+    assert state.dtype == torch.float64 and state.device == X.device
+    assert all(H.dtype == torch.float64 for H in outputs)
+    explicit, _ = rnn(X, torch.zeros(3, 7, dtype=torch.float64))
+    assert torch.equal(torch.stack(outputs), torch.stack(explicit))
+
+
 def test_rnn_scratch_float32_equals_nn_rnn_to_1e5():
     ours, ref = scratch_and_reference(d=28, h=32, sigma=0.2,
                                       dtype=torch.float32)
