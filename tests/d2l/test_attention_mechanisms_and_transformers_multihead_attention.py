@@ -168,3 +168,12 @@ def test_forward_rejects_bad_inputs():
         mha(X, X, X, torch.tensor([1, 2, 3]))
     with pytest.raises(ValueError, match=r'got shape \(\)'):
         mha(X, X, X, torch.tensor(2))
+
+
+def test_valid_length_zero_gives_zeros_not_nan():
+    mha = d2l.MultiHeadAttention(8, 2, dropout=0.0)
+    X, Y = torch.randn(2, 3, 8), torch.randn(2, 4, 8)
+    out = mha(X, Y, Y, torch.tensor([4, 0]))
+    assert not out.isnan().any()
+    assert torch.equal(out[1], torch.zeros(3, 8))
+    assert (mha.attention.attention_weights[2:] == 0).all()
