@@ -230,3 +230,31 @@ def test_additive_attention_bad_inputs():
     with pytest.raises(ValueError, match='values must be 3-D'):
         attention(torch.randn(2, 1, 3), torch.randn(2, 5, 3),
                   torch.randn(5, 2), None)
+
+
+# --- on a GPU ----------------------------------------------------------------
+
+needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(),
+                                reason='needs a CUDA GPU')
+
+
+@needs_cuda
+def test_on_gpu_with_cpu_lengths_matches_sdpa_and_cpu():
+    torch.manual_seed(0)
+    q, k, v = torch.randn(3, 5, 8), torch.randn(3, 9, 8), torch.randn(3, 9, 4)
+    lens = torch.tensor([[9, 0, 4, 1, 2], [3, 3, 3, 3, 3], [0, 9, 9, 9, 9]])
+    attention = d2l.DotProductAttention(0.2).eval()
+    cpu = attention(q, k, v, lens)
+    gpu = attention(q.cuda(), k.cuda(), v.cuda(), lens)  # lengths on the CPU
+    assert gpu.device.type == 'cuda'
+    keep = (torch.arange(9) < lens[..., None]).cuda()
+    fused = F.scaled_dot_product_attention(q.cuda(), k.cuda(), v.cuda(),
+                                           attn_mask=keep)
+    some = (lens > 0).cuda()          # GPU kernels differ on empty rows
+    assert (gpu - fused)[some].abs().max() < 1e-5
+    assert torch.equal(gpu[~some].cpu(), torch.zeros(2, 4))
+    torch.testing.assert_close(gpu.cpu(), cpu, atol=1e-5, rtol=1e-5)
+    additive = d2l.AdditiveAttention(6, 0).cuda().eval()
+    out = additive(torch.randn(3, 5, 7).cuda(), k.cuda(), v.cuda(), lens)
+    assert out.shape == (3, 5, 4) and torch.equal(out[0, 1].cpu(),
+                                                  torch.zeros(4))
