@@ -8,8 +8,8 @@ from d2l import torch as d2l
 def test_attention_decoder_is_an_abstract_decoder():
     dec = d2l.AttentionDecoder()
     assert isinstance(dec, d2l.Decoder)
-    with pytest.raises(NotImplementedError, match='AttentionDecoder must '
-                                                  'define the attention_weights'):
+    with pytest.raises(NotImplementedError,
+                       match='AttentionDecoder must define the attention'):
         dec.attention_weights
     with pytest.raises(NotImplementedError):
         dec.init_state(None)

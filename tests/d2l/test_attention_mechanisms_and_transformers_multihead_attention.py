@@ -177,3 +177,14 @@ def test_valid_length_zero_gives_zeros_not_nan():
     assert not out.isnan().any()
     assert torch.equal(out[1], torch.zeros(3, 8))
     assert (mha.attention.attention_weights[2:] == 0).all()
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason='needs a CUDA GPU')
+def test_on_gpu_matches_cpu():
+    mha = built(16, 4, dtype=torch.float32)
+    X, Y = torch.randn(2, 3, 16), torch.randn(2, 5, 16)
+    lens = torch.tensor([5, 2])
+    with torch.no_grad():
+        cpu = mha(X, Y, Y, lens)
+        gpu = mha.to('cuda')(X.cuda(), Y.cuda(), Y.cuda(), lens.cuda())
+    assert torch.allclose(gpu.cpu(), cpu, atol=1e-5)

@@ -74,3 +74,11 @@ def test_bad_input():
         pe(torch.zeros(2, 3, 6))
     with pytest.raises(ValueError, match='6 steps exceed max_len 5'):
         pe(torch.zeros(1, 6, 8))
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason='needs a CUDA GPU')
+def test_on_gpu_the_buffer_moves_with_the_module():
+    pe = d2l.PositionalEncoding(8, 0.0).to('cuda')
+    X = torch.randn(2, 5, 8)
+    assert pe.P.device.type == 'cuda'
+    assert torch.allclose(pe(X.cuda()).cpu(), X + pe.P[:, :5].cpu())
