@@ -96,7 +96,7 @@ def main(argv=None):
     parser.add_argument('--blocks', type=int, default=2)
     parser.add_argument('--batch-size', type=int, default=16)
     parser.add_argument('--steps', type=int, default=128)
-    parser.add_argument('--timed', type=int, default=5)
+    parser.add_argument('--timed', type=int, default=20)
     parser.add_argument('--vocab', type=int, default=1000)
     args = parser.parse_args(argv)
     has_ref = harness.has_reference(args.ref_python)
