@@ -30,23 +30,17 @@ our package by accident, and the benchmark stops unless it reports d2l 1.0.3.
 The speed-up reported is the median over rounds of the per-round ratio
 ours/reference (each round runs the two one after the other, so they share
 its load), with the ratio of the median speeds beside it. Results are printed
-and written to bench/results/gru_lm.json.
+and written to bench/results/gru_lm.json; the shared plumbing is
+bench/harness.py.
 """
 import argparse
-import json
 import os
 import pathlib
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 
 import harness
-
-HERE = pathlib.Path(__file__).resolve().parent
-OURS = sys.executable
-REF_VERSION = '1.0.3'
 
 # Book-style code for the published API; {epochs} is set by the benchmark.
 # The warm-up optimizer pays torch's one-time import of torch._dynamo before
@@ -82,35 +76,19 @@ pstats.Stats(prof, stream=out).sort_stats('cumulative').print_stats(25)
 import sys; print(out.getvalue(), file=sys.stderr)'''
 
 
-def measure(python, code, env, cwd, stderr=False):
-    out = subprocess.run([python, '-c', code], capture_output=True,
-                         text=True, env=env, cwd=cwd)
-    if out.returncode:
-        raise RuntimeError(f'{python} failed:\n{out.stderr[-3000:]}')
-    values = [float(v) for v in out.stdout.strip().splitlines()[-1].split()]
-    return (values, out.stderr) if stderr else values
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--ref-python', default=os.environ.get(
-        'D2L_REF_PYTHON', '/tmp/d2lref/bin/python'))
+    harness.add_common_arguments(parser, repeats=3, threads=1)
     parser.add_argument('--epochs', type=int, default=10)
-    parser.add_argument('--repeats', type=int, default=3)
-    parser.add_argument('--threads', type=int, default=1,
-                        help='OMP_NUM_THREADS for both runs')
     parser.add_argument('--profile', action='store_true')
     args = parser.parse_args(argv)
-    mirror = pathlib.Path(os.environ.get(
-        'D2L_DATA_MIRROR', HERE.parent.parent / 'shared' / 'data'))
+    mirror = harness.data_mirror()
     code = TRAIN.format(epochs=args.epochs, fit=FIT)
-    has_ref = pathlib.Path(args.ref_python).exists()
-    if not has_ref:
-        print(f'bench: no reference interpreter at {args.ref_python}; '
-              'measuring ours only (see bench/run.py to make one)')
-    pythons = {'ours': OURS, 'd2l 1.0.3': args.ref_python}
-    names = list(pythons) if has_ref else ['ours']
-    runs = {name: [] for name in names}
+    has_ref = harness.has_reference(args.ref_python)
+    pythons = {'ours': harness.OURS}
+    if has_ref:
+        pythons['ref'] = args.ref_python
+    names = {'ours': 'ours', 'ref': harness.REF}
     load = [os.getloadavg()[0]]
     with tempfile.TemporaryDirectory(prefix='bench-gru-lm-') as tmp:
         tmp = pathlib.Path(tmp)
@@ -119,39 +97,26 @@ def main(argv=None):
         (tmp / 'data').mkdir()
         shutil.copyfile(mirror / 'timemachine.txt',
                         tmp / 'data' / 'timemachine.txt')
-        env = {**os.environ, 'MPLBACKEND': 'Agg', 'PYTHONWARNINGS': 'ignore',
-               'D2L_DATA_MIRROR': str(mirror),
-               'D2L_DATA_DIR': str(tmp / 'ours'),
-               'OMP_NUM_THREADS': str(args.threads)}
-        env.pop('D2L_QUICK', None)
-        # our PYTHONPATH may point at this repository, whose d2l package
-        # would then shadow the reference interpreter's d2l 1.0.3
-        envs = {'ours': env, 'd2l 1.0.3': {k: v for k, v in env.items()
-                                           if k != 'PYTHONPATH'}}
-        versions = {name: subprocess.run(
-            [pythons[name], '-c', 'import d2l, torch; '
-             'print(d2l.__version__, torch.__version__)'],
-            capture_output=True, text=True, env=envs[name], cwd=work,
-            check=True).stdout.strip() for name in names}
-        if has_ref and versions['d2l 1.0.3'].split()[0] != REF_VERSION:
-            raise SystemExit(f'bench: {args.ref_python} imports d2l '
-                             f'{versions["d2l 1.0.3"].split()[0]}, not the '
-                             f'reference d2l {REF_VERSION}')
-        for _ in range(args.repeats):
-            for name in names:
-                runs[name].append(measure(pythons[name], code, envs[name],
-                                          work))
-                seconds, rate, ppl = runs[name][-1]
-                load.append(os.getloadavg()[0])
-                print(f'  {name:10s} {rate:8.0f} chars/s  fit {seconds:6.1f} '
-                      f's  val perplexity {ppl:.2f}  (load {load[-1]:.1f})',
-                      flush=True)
+        envs = harness.environments(args.threads, D2L_DATA_MIRROR=mirror,
+                                    D2L_DATA_DIR=tmp / 'ours')
+        versions = harness.versions(pythons, envs, work)
+
+        def show(key, row):
+            seconds, rate, ppl = row
+            load.append(os.getloadavg()[0])
+            print(f'  {names[key]:10s} {rate:8.0f} chars/s  fit {seconds:6.1f}'
+                  f' s  val perplexity {ppl:.2f}  (load {load[-1]:.1f})',
+                  flush=True)
+        runs = harness.alternate(
+            list(pythons), args.repeats,
+            lambda key: harness.measure(pythons[key], code, envs[key], work),
+            show)
         if args.profile:
             prof_code = TRAIN.format(epochs=args.epochs, fit=PROFILE)
-            for name in names:
-                _, report = measure(pythons[name], prof_code, envs[name],
-                                    work, stderr=True)
-                print(f'--- profile of fit, {name} ---')
+            for key in pythons:
+                _, report = harness.measure(pythons[key], prof_code,
+                                            envs[key], work, with_stderr=True)
+                print(f'--- profile of fit, {names[key]} ---')
                 print('\n'.join(report.splitlines()[:45]))
     print(f'GRU language model on The Time Machine, {args.epochs} epochs, '
           f'batch 1024, 32 steps, 32 hidden units, CPU ({os.cpu_count()} '
@@ -162,25 +127,17 @@ def main(argv=None):
               'repeats': args.repeats, 'threads': args.threads,
               'cpu_count': os.cpu_count(), 'load_average': load,
               'versions': versions, 'runs': runs}
-    med = {}
-    for name in names:
-        seconds, rate, ppl = (statistics.median(r[i] for r in runs[name])
-                              for i in range(3))
-        med[name] = rate
-        print(f'  {name:10s} {rate:8.0f} chars/s  fit {seconds:6.1f} s  '
-              f'val perplexity {ppl:.2f}  (d2l, torch {versions[name]})')
+    for key in pythons:
+        seconds, rate, ppl = harness.medians(runs[key])
+        print(f'  {names[key]:10s} {rate:8.0f} chars/s  fit {seconds:6.1f} s'
+              f'  val perplexity {ppl:.2f}  (d2l, torch {versions[key]})')
     if has_ref:
-        # runs alternate, so run i of each package saw similar load
-        speed = harness.speedups(runs['ours'], runs['d2l 1.0.3'], 1)
-        paired = speed['paired_ratios']
-        print(f'  speed-up   {speed["median_paired_ratio"]:.2f}x median of '
-              f'{len(paired)} paired ratios (range {min(paired):.2f}-'
-              f'{max(paired):.2f}); {speed["ratio_of_medians"]:.2f}x ratio '
-              'of medians')
+        speed = harness.speedups(runs['ours'], runs['ref'], 1)
+        print(f'  speed-up   {speed["median_paired_ratio"]:.2f}x (median of '
+              f'per-round ratios; ratio of medians '
+              f'{speed["ratio_of_medians"]:.2f}x)')
         result.update(speedup=speed)
-    out = HERE / 'results'
-    out.mkdir(exist_ok=True)
-    (out / 'gru_lm.json').write_text(json.dumps(result, indent=1))
+    harness.write_result('gru_lm.json', result)
     return 0
 
 

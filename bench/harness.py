@@ -92,8 +92,9 @@ def versions(pythons, envs, cwd):
     return found
 
 
-def measure(python, code, env, cwd):
-    """Run `code` in a fresh `python`; return the numbers of its last line."""
+def measure(python, code, env, cwd, with_stderr=False):
+    """Run `code` in a fresh `python`; return the numbers of its last line
+    (and its standard error, with `with_stderr`)."""
     out = subprocess.run([python, '-c', code], capture_output=True,
                          text=True, env=env, cwd=cwd)
     if out.returncode:
@@ -101,7 +102,8 @@ def measure(python, code, env, cwd):
     lines = out.stdout.strip().splitlines()
     if not lines:
         raise RuntimeError(f'{python} printed nothing to measure')
-    return [float(v) for v in lines[-1].split()]
+    values = [float(v) for v in lines[-1].split()]
+    return (values, out.stderr) if with_stderr else values
 
 
 def alternate(names, repeats, run, show=None):

@@ -7,6 +7,7 @@ import sys
 import pytest
 
 import bench_fashion_mnist
+import bench_gru_lm
 import bench_lenet
 import bench_resnet
 import harness
@@ -37,6 +38,13 @@ def test_measure_reads_the_last_line(tmp_path):
     row = harness.measure(sys.executable, 'print("noise")\nprint(1, 2.5)',
                           {}, tmp_path)
     assert row == [1.0, 2.5]
+
+
+def test_measure_can_return_stderr(tmp_path):
+    row, err = harness.measure(
+        sys.executable, 'import sys; print("x", file=sys.stderr); print(3)',
+        {}, tmp_path, with_stderr=True)
+    assert row == [3.0] and err.strip() == 'x'
 
 
 def test_measure_reports_a_failing_run(tmp_path):
@@ -96,9 +104,10 @@ def fake_bench(monkeypatch, tmp_path):
     `measure` and its results written under tmp_path."""
     seen = []
 
-    def measure(python, code, env, cwd):
+    def measure(python, code, env, cwd, with_stderr=False):
         seen.append(code)
-        return list(ROWS[fake_bench.name])
+        row = list(ROWS[fake_bench.name])
+        return (row, 'profile report') if with_stderr else row
     monkeypatch.setattr(harness, 'measure', measure)
     monkeypatch.setattr(harness, 'versions',
                         lambda pythons, envs, cwd: {k: '0 0' for k in pythons})
@@ -108,7 +117,7 @@ def fake_bench(monkeypatch, tmp_path):
 
 
 ROWS = {'lenet': [2.0, 3000.0, 0.7], 'resnet': [1.0, 12.0, 0.5, 0.6, 1.0],
-        'fashion': [0.1, 0.5, 120000.0]}
+        'fashion': [0.1, 0.5, 120000.0], 'gru': [3.0, 150000.0, 7.1]}
 NO_REF = ['--ref-python', '/nonexistent/python']
 
 
@@ -137,3 +146,20 @@ def test_fashion_mnist_main_wiring(fake_bench, capsys):
     assert bench_fashion_mnist.main(NO_REF + ['--repeats', '1']) == 0
     assert len(fake_bench.seen) == 4          # warm-up + one round, 2 each
     assert '120000 examples/s' in capsys.readouterr().out
+
+
+def test_gru_lm_main_wiring(fake_bench, monkeypatch, tmp_path, capsys):
+    fake_bench.name = 'gru'
+    mirror = tmp_path / 'mirror'
+    mirror.mkdir()
+    (mirror / 'timemachine.txt').write_text('the time machine')
+    monkeypatch.setenv('D2L_DATA_MIRROR', str(mirror))
+    assert bench_gru_lm.main(NO_REF + ['--epochs', '3', '--repeats', '2',
+                                       '--profile']) == 0
+    assert len(fake_bench.seen) == 3          # two rounds + one profile
+    assert 'max_epochs=3' in fake_bench.seen[0]
+    assert 'cProfile' in fake_bench.seen[-1]
+    out = capsys.readouterr().out
+    assert '150000 chars/s' in out and 'profile report' in out
+    result = json.loads((tmp_path / 'results' / 'gru_lm.json').read_text())
+    assert result['runs']['ours'] == [ROWS['gru']] * 2
