@@ -4,12 +4,15 @@ multi-head attention, self-attention and positional encoding).
 Usage: python bahdanau_multihead_self_attention_figures.py
 (writes the .svg files beside this script)
 """
-import pathlib
 from xml.sax.saxutils import escape
+import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / 'tools'))
+import figure_svg  # noqa: E402  (the book's shared SVG frame)
+from figure_svg import BLUE, GRAY, GREEN, ORANGE, PURPLE, RED  # noqa: E402
 
 HERE = pathlib.Path(__file__).resolve().parent
-BLUE, ORANGE, GREEN, RED, PURPLE, GRAY = ('#1f77b4', '#ff7f0e', '#2ca02c',
-                                          '#d62728', '#9467bd', '#7f7f7f')
 FILL = {BLUE: '#dbe9f6', ORANGE: '#fde3c8', GREEN: '#d8f0d8',
         RED: '#f8d5d5', PURPLE: '#e8dff2', GRAY: '#ececec'}
 FONT = 'font-family="sans-serif"'
@@ -58,16 +61,9 @@ class Svg:
                           f'stroke-width="1.4"{marker}{extra}/>')
 
     def save(self, name):
-        head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.w}" '
-                f'height="{self.h}" viewBox="0 0 {self.w} {self.h}" '
-                f'role="img">\n<title>{escape(self.title)}</title>\n'
-                f'<desc>{escape(self.desc)}</desc>\n<defs><marker id="head" '
-                'markerWidth="8" markerHeight="8" refX="7" refY="4" '
-                'orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="black"/>'
-                '</marker></defs>\n<rect width="100%" height="100%" '
-                'fill="white"/>\n')
-        (HERE / name).write_text(head + '\n'.join(self.items) + '\n</svg>\n',
-                                 encoding='utf-8')
+        figure_svg.write(HERE / name, figure_svg.document(
+            self.w, self.h, self.title, self.items, self.desc,
+            marker='head', marker_color='black', escape_text=True))
 
 
 def bahdanau_layers():

@@ -5,26 +5,21 @@ number shown in a grid is computed here, so the figures agree with the
 notebooks' outputs.
 """
 import math
+import pathlib
 import random
+import sys
 
 import numpy as np
 
-BLUE, ORANGE, GREEN, RED = '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728'
-PURPLE, BROWN, PINK, GRAY = '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'
-OLIVE, CYAN = '#bcbd22', '#17becf'
-INK = '#333333'
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / 'tools'))
+import figure_svg  # noqa: E402  (the book's shared SVG frame)
+from figure_svg import (BLUE, BROWN, CYAN, GRAY, GREEN, INK, OLIVE, ORANGE,
+                         PINK, PURPLE, RED)  # noqa: E402
 
 
 def svg(width, height, title, body, font_size=13):
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
-            f'height="{height}" viewBox="0 0 {width} {height}" '
-            f'font-family="sans-serif" font-size="{font_size}">\n'
-            f'  <title>{title}</title>\n'
-            '  <defs><marker id="a" viewBox="0 0 10 10" refX="9" refY="5" '
-            'markerWidth="6" markerHeight="6" orient="auto">'
-            f'<path d="M0,0 L10,5 L0,10 z" fill="{GRAY}"/></marker></defs>\n'
-            f'  <rect width="{width}" height="{height}" fill="#ffffff"/>\n')
-    return head + '\n'.join('  ' + line for line in body) + '\n</svg>\n'
+    return figure_svg.document(width, height, title, body,
+                               font_size=font_size, marker='a')
 
 
 def text(x, y, s, anchor='middle', **kw):

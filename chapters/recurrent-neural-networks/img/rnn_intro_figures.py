@@ -7,28 +7,22 @@ gets a <title> and a <desc> (what the figure shows), which screen readers
 and browsers use. The indices in text-sequence-pipeline.svg are those the
 notebook prints for the same text.
 """
-import math
-import random
 from xml.sax.saxutils import escape
+import math
+import pathlib
+import random
+import sys
 
-BLUE, ORANGE, GREEN, RED = '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728'
-PURPLE, GRAY = '#9467bd', '#7f7f7f'
-INK = '#333333'
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / 'tools'))
+import figure_svg  # noqa: E402  (the book's shared SVG frame)
+from figure_svg import (BLUE, GRAY, GREEN, INK, ORANGE, PURPLE, RED)  # noqa: E402
 
 
 def svg(name, width, height, title, desc, body, font_size=13):
     """Write one SVG file with an accessible title and description."""
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
-            f'height="{height}" viewBox="0 0 {width} {height}" '
-            f'font-family="sans-serif" font-size="{font_size}">\n'
-            f'  <title>{escape(title)}</title>\n'
-            f'  <desc>{escape(desc)}</desc>\n'
-            '  <defs><marker id="a" viewBox="0 0 10 10" refX="9" refY="5" '
-            'markerWidth="6" markerHeight="6" orient="auto">'
-            f'<path d="M0,0 L10,5 L0,10 z" fill="{GRAY}"/></marker></defs>\n'
-            f'  <rect width="{width}" height="{height}" fill="#ffffff"/>\n')
-    with open(name, 'w', encoding='utf-8') as f:
-        f.write(head + '\n'.join('  ' + line for line in body) + '\n</svg>\n')
+    figure_svg.write(name, figure_svg.document(
+        width, height, title, body, desc, font_size=font_size, marker='a',
+        escape_text=True))
 
 
 def text(x, y, s, anchor='middle', **kw):

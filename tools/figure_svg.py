@@ -1,0 +1,57 @@
+"""The frame every hand-drawn SVG figure of the book shares.
+
+The figure scripts in chapters/<chapter>/img/ draw their diagrams as SVG
+text. What they have in common lives here: matplotlib's tab10 colours (so
+diagrams match the plots), and `document`, which wraps a figure's elements
+in an <svg> element with an accessible <title> and <desc>, the arrow-head
+marker the scripts' lines refer to, and a white background. A script run
+from its own folder imports this module with::
+
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3]
+                           / 'tools'))
+    import figure_svg
+
+tests/tools/test_figure_svg.py reruns every figure script and checks that
+the committed figures are exactly what the scripts draw.
+"""
+import pathlib
+from xml.sax.saxutils import escape
+
+# matplotlib's tab10 palette, and the ink of text and outlines
+BLUE, ORANGE, GREEN, RED = '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728'
+PURPLE, BROWN, PINK, GRAY = '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'
+OLIVE, CYAN = '#bcbd22', '#17becf'
+INK = '#333333'
+
+
+def document(width, height, title, body, desc=None, *, font_size=12,
+             marker='tip', marker_color=GRAY, escape_text=False):
+    """The SVG text of one figure.
+
+    `body` is a list of SVG element strings, one per line. `title` (and
+    `desc`, when given) name the figure for screen readers and the site;
+    `escape_text` escapes &, < and > in them. Lines end in an arrow head
+    with ``marker-end="url(#<marker>)"``.
+    """
+    if not title:
+        raise ValueError('every figure needs a title')
+    if escape_text:
+        title = escape(title)
+        desc = None if desc is None else escape(desc)
+    head = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
+            f'height="{height}" viewBox="0 0 {width} {height}" '
+            f'font-family="sans-serif" font-size="{font_size}">',
+            f'  <title>{title}</title>']
+    if desc is not None:
+        head.append(f'  <desc>{desc}</desc>')
+    head += [f'  <defs><marker id="{marker}" viewBox="0 0 10 10" refX="9" '
+             'refY="5" markerWidth="6" markerHeight="6" orient="auto">'
+             f'<path d="M0,0 L10,5 L0,10 z" fill="{marker_color}"/>'
+             '</marker></defs>',
+             f'  <rect width="{width}" height="{height}" fill="#ffffff"/>']
+    return '\n'.join(head + ['  ' + line for line in body]) + '\n</svg>\n'
+
+
+def write(path, text):
+    """Write one figure as UTF-8 (the same bytes on every platform)."""
+    pathlib.Path(path).write_text(text, encoding='utf-8', newline='\n')
