@@ -1,4 +1,6 @@
 """Tests of Section 12.3 (gd): `train_2d` and `show_trace_2d`."""
+import math
+
 import matplotlib
 import numpy as np
 import pytest
@@ -105,3 +107,28 @@ def test_show_trace_2d_accepts_tensor_points_and_rejects_empty_paths():
     d2l.show_trace_2d(f_2d, [(torch.tensor(-5.0), torch.tensor(-2.0))])
     with pytest.raises(ValueError, match='at least one'):
         d2l.show_trace_2d(f_2d, [])
+
+
+# The notebook's own one-dimensional helpers (not saved to d2l).
+from notebook_cells import notebook_code  # noqa: E402
+
+NB = notebook_code('optimization/gd.md',
+                   ('def f(x):\n    return 2 * x ** 2',          # and gd
+                    'def f(x):\n    return x ** 2 + torch.exp(x)'))  # newton
+
+
+@pytest.mark.parametrize('eta', [0.05, 0.2, 0.45, 0.55])
+def test_gd_matches_the_closed_form_on_a_parabola(eta):
+    results = NB['gd'](eta, lambda x: 4 * x)
+    assert len(results) == 11 and results[0] == 6.0
+    assert results[-1] == pytest.approx((1 - 4 * eta) ** 10 * 6.0)
+
+
+def test_newton_converges_quadratically_with_the_predicted_constant():
+    x_star = NB['newton'](0.0, steps=50)[-1]
+    assert 2 * x_star + math.exp(x_star) == pytest.approx(0, abs=1e-14)
+    errors = [x - x_star for x in NB['newton'](4.0, steps=6)]
+    ratio = errors[-1] / errors[-2] ** 2
+    limit = math.exp(x_star) / (2 * (2 + math.exp(x_star)))
+    assert ratio == pytest.approx(limit, rel=0.05)
+    assert len(NB['newton'](4.0)) == 9                 # start + 8 steps

@@ -38,3 +38,31 @@ def test_bad_points_name_the_argument():
         d2l.annotate('t', (1, 2, 3), (0, 0))
     with pytest.raises(ValueError, match=r"xytext must be an \(x, y\) pair"):
         d2l.annotate('t', (1, 2), (0,))
+
+
+# The notebook's own risk functions (not saved to d2l).
+import math  # noqa: E402
+
+from notebook_cells import notebook_code  # noqa: E402
+
+NB = notebook_code('optimization/optimization-intro.md', ('def risk(',))
+NB['math'] = math
+
+
+def test_risk_is_minimal_at_mu_and_matches_monte_carlo():
+    NB['mu'] = 0.5
+    w = torch.tensor([-1.0, 0.5, 2.0], dtype=torch.float64)
+    r = NB['risk'](w)
+    assert r.shape == (3,)
+    assert r[1].item() == pytest.approx(math.sqrt(2 / math.pi))
+    torch.manual_seed(0)
+    Y = 0.5 + torch.randn(400000, dtype=torch.float64)
+    mc = (w[:, None] - Y[None, :]).abs().mean(dim=1)
+    assert torch.allclose(r, mc, atol=5e-3)
+
+
+def test_empirical_risk_is_mean_absolute_error_minimal_at_the_median():
+    NB['y'] = torch.tensor([0.0, 1.0, 5.0], dtype=torch.float64)
+    w = torch.tensor([0.0, 1.0, 2.0], dtype=torch.float64)
+    assert NB['empirical_risk'](w).tolist() == pytest.approx(
+        [2.0, 5 / 3, 2.0])                 # smallest at the median, 1.0
