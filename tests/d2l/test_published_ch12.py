@@ -198,3 +198,303 @@ def test_sgd_with_schedules(capsys):
     assert [line.split(',')[0] for line in lines] == ['epoch 50', 'epoch 1000',
                                                       'epoch 50']
     assert len(results) == 51 and math.hypot(*results[-1]) < 2
+
+
+# --- 12.5 --------------------------------------------------------------------
+
+def test_timer_on_matrix_products():
+    timer = d2l.Timer()
+    A = torch.zeros(32, 32)
+    B = torch.randn(32, 32)
+    C = torch.randn(32, 32)
+    timer.start()
+    for i in range(32):
+        for j in range(32):
+            A[i, j] = torch.dot(B[i, :], C[:, j])
+    timer.stop()
+    timer.start()
+    for j in range(32):
+        A[:, j] = torch.mv(B, C[:, j])
+    timer.stop()
+    timer.start()
+    A = torch.mm(B, C)
+    timer.stop()
+    gigaflops = [0.03 / i for i in timer.times]
+    assert len(gigaflops) == 3 and timer.sum() == pytest.approx(
+        timer.cumsum()[-1])
+    torch.testing.assert_close(A, B @ C)
+
+
+def sgd(params, states, hyperparams):
+    for p in params:
+        p.data.sub_(hyperparams['lr'] * p.grad)
+        p.grad.data.zero_()
+
+
+def train_sgd(lr, batch_size, num_epochs=2):
+    data_iter, feature_dim = d2l.get_data_ch11(batch_size)
+    return d2l.train_ch11(
+        sgd, None, {'lr': lr}, data_iter, feature_dim, num_epochs)
+
+
+def test_minibatch_sgd_on_airfoil(mirror, capsys):
+    gd_res = train_sgd(1, 1500, 2)
+    mini1_res = train_sgd(.4, 100)
+    d2l.set_figsize([6, 3])
+    d2l.plot(*list(map(list, zip(gd_res, mini1_res))),
+             'time (sec)', 'loss', xlim=[1e-2, 10],
+             legend=['gd', 'batch size=100'])
+    d2l.plt.gca().set_xscale('log')
+    out = capsys.readouterr().out
+    assert out.count('loss: ') == 2 and 'sec/epoch' in out
+    final = float(out.splitlines()[-1].split('loss: ')[1].split(',')[0])
+    assert final < 0.3                      # standardized targets: var 1/2
+
+
+def test_concise_sgd_on_airfoil(mirror, capsys):
+    data_iter, _ = d2l.get_data_ch11(10)
+    trainer = torch.optim.SGD
+    d2l.train_concise_ch11(trainer, {'lr': 0.01}, data_iter, num_epochs=1)
+    assert 'loss: ' in capsys.readouterr().out
+
+
+# --- 12.6 --------------------------------------------------------------------
+
+def test_momentum_in_two_dimensions(capsys):
+    eta = 0.4
+
+    def f_2d(x1, x2):
+        return 0.1 * x1 ** 2 + 2 * x2 ** 2
+
+    def gd_2d(x1, x2, s1, s2):
+        return (x1 - eta * 0.2 * x1, x2 - eta * 4 * x2, 0, 0)
+
+    d2l.show_trace_2d(f_2d, d2l.train_2d(gd_2d))
+
+    def momentum_2d(x1, x2, v1, v2):
+        v1 = beta * v1 + 0.2 * x1
+        v2 = beta * v2 + 4 * x2
+        return x1 - eta * v1, x2 - eta * v2, v1, v2
+
+    eta, beta = 0.6, 0.5
+    d2l.show_trace_2d(f_2d, d2l.train_2d(momentum_2d))
+    assert capsys.readouterr().out.splitlines() == [
+        'epoch 20, x1: -0.943467, x2: -0.000073',
+        'epoch 20, x1: 0.007188, x2: 0.002553']
+
+
+def test_momentum_on_airfoil(mirror):
+    def init_momentum_states(feature_dim):
+        v_w = torch.zeros((feature_dim, 1))
+        v_b = torch.zeros(1)
+        return (v_w, v_b)
+
+    def sgd_momentum(params, states, hyperparams):
+        for p, v in zip(params, states):
+            with torch.no_grad():
+                v[:] = hyperparams['momentum'] * v + p.grad
+                p[:] -= hyperparams['lr'] * v
+            p.grad.data.zero_()
+
+    data_iter, feature_dim = d2l.get_data_ch11(batch_size=10)
+    res = d2l.train_ch11(sgd_momentum, init_momentum_states(feature_dim),
+                         {'lr': 0.02, 'momentum': 0.5}, data_iter,
+                         feature_dim, num_epochs=1)
+    assert res[1][-1] < 0.3
+    trainer = torch.optim.SGD
+    d2l.train_concise_ch11(trainer, {'lr': 0.005, 'momentum': 0.9},
+                           data_iter, num_epochs=1)
+
+
+# --- 12.7 and 12.8 -------------------------------------------------------------
+
+def test_adagrad_and_rmsprop_in_two_dimensions(capsys):
+    def f_2d(x1, x2):
+        return 0.1 * x1 ** 2 + 2 * x2 ** 2
+
+    def adagrad_2d(x1, x2, s1, s2):
+        eps = 1e-6
+        g1, g2 = 0.2 * x1, 4 * x2
+        s1 += g1 ** 2
+        s2 += g2 ** 2
+        x1 -= eta / math.sqrt(s1 + eps) * g1
+        x2 -= eta / math.sqrt(s2 + eps) * g2
+        return x1, x2, s1, s2
+
+    def rmsprop_2d(x1, x2, s1, s2):
+        g1, g2, eps = 0.2 * x1, 4 * x2, 1e-6
+        s1 = gamma * s1 + (1 - gamma) * g1 ** 2
+        s2 = gamma * s2 + (1 - gamma) * g2 ** 2
+        x1 -= eta / math.sqrt(s1 + eps) * g1
+        x2 -= eta / math.sqrt(s2 + eps) * g2
+        return x1, x2, s1, s2
+
+    eta = 0.4
+    d2l.show_trace_2d(f_2d, d2l.train_2d(adagrad_2d))
+    eta = 2
+    d2l.show_trace_2d(f_2d, d2l.train_2d(adagrad_2d))
+    eta, gamma = 0.4, 0.9
+    d2l.show_trace_2d(f_2d, d2l.train_2d(rmsprop_2d))
+    assert capsys.readouterr().out.splitlines() == [
+        'epoch 20, x1: -2.382563, x2: -0.158591',
+        'epoch 20, x1: -0.002295, x2: -0.000000',
+        'epoch 20, x1: -0.010599, x2: 0.000000']
+
+
+def init_two_states(feature_dim):
+    return ((torch.zeros((feature_dim, 1)), torch.zeros((feature_dim, 1))),
+            (torch.zeros(1), torch.zeros(1)))
+
+
+def test_adagrad_rmsprop_adadelta_adam_on_airfoil(mirror):
+    def adagrad(params, states, hyperparams):
+        eps = 1e-6
+        for p, s in zip(params, states):
+            with torch.no_grad():
+                s[:] += torch.square(p.grad)
+                p[:] -= hyperparams['lr'] * p.grad / torch.sqrt(s + eps)
+            p.grad.data.zero_()
+
+    def rmsprop(params, states, hyperparams):
+        gamma, eps = hyperparams['gamma'], 1e-6
+        for p, s in zip(params, states):
+            with torch.no_grad():
+                s[:] = gamma * s + (1 - gamma) * torch.square(p.grad)
+                p[:] -= hyperparams['lr'] * p.grad / torch.sqrt(s + eps)
+            p.grad.data.zero_()
+
+    def adadelta(params, states, hyperparams):
+        rho, eps = hyperparams['rho'], 1e-5
+        for p, (s, delta) in zip(params, states):
+            with torch.no_grad():
+                s[:] = rho * s + (1 - rho) * torch.square(p.grad)
+                g = (torch.sqrt(delta + eps) / torch.sqrt(s + eps)) * p.grad
+                p[:] -= g
+                delta[:] = rho * delta + (1 - rho) * g * g
+            p.grad.data.zero_()
+
+    def adam(params, states, hyperparams):
+        beta1, beta2, eps = 0.9, 0.999, 1e-6
+        for p, (v, s) in zip(params, states):
+            with torch.no_grad():
+                v[:] = beta1 * v + (1 - beta1) * p.grad
+                s[:] = beta2 * s + (1 - beta2) * torch.square(p.grad)
+                v_bias_corr = v / (1 - beta1 ** hyperparams['t'])
+                s_bias_corr = s / (1 - beta2 ** hyperparams['t'])
+                p[:] -= hyperparams['lr'] * v_bias_corr / (torch.sqrt(
+                    s_bias_corr) + eps)
+            p.grad.data.zero_()
+        hyperparams['t'] += 1
+
+    def init_one_state(feature_dim):
+        return (torch.zeros((feature_dim, 1)), torch.zeros(1))
+
+    data_iter, feature_dim = d2l.get_data_ch11(batch_size=10, n=500)
+    runs = [(adagrad, init_one_state, {'lr': 0.1}),
+            (rmsprop, init_one_state, {'lr': 0.01, 'gamma': 0.9}),
+            (adadelta, init_two_states, {'rho': 0.9}),
+            (adam, init_two_states, {'lr': 0.01, 't': 1})]
+    for fn, init, hyperparams in runs:
+        _, losses = d2l.train_ch11(fn, init(feature_dim), hyperparams,
+                                   data_iter, feature_dim, num_epochs=1)
+        assert losses[-1] < 0.4, fn.__name__
+    for trainer, hyperparams in [(torch.optim.Adagrad, {'lr': 0.1}),
+                                 (torch.optim.RMSprop,
+                                  {'lr': 0.01, 'alpha': 0.9}),
+                                 (torch.optim.Adadelta, {'rho': 0.9}),
+                                 (torch.optim.Adam, {'lr': 0.01})]:
+        d2l.train_concise_ch11(trainer, hyperparams, data_iter, num_epochs=1)
+
+
+# --- 12.11 ---------------------------------------------------------------------
+
+def test_schedulers_and_the_training_loop(capsys):
+    from torch import nn
+    from torch.optim import lr_scheduler
+
+    def net_fn():
+        model = nn.Sequential(
+            nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.ReLU(),
+            nn.MaxPool2d(kernel_size=2, stride=2),
+            nn.Conv2d(6, 16, kernel_size=5), nn.ReLU(),
+            nn.MaxPool2d(kernel_size=2, stride=2),
+            nn.Flatten(),
+            nn.Linear(16 * 5 * 5, 120), nn.ReLU(),
+            nn.Linear(120, 84), nn.ReLU(),
+            nn.Linear(84, 10))
+        return model
+
+    loss = nn.CrossEntropyLoss()
+    device = d2l.try_gpu()
+    torch.manual_seed(0)
+    train_iter = [(torch.randn(8, 1, 28, 28), torch.randint(10, (8,)))
+                  for _ in range(3)]
+    test_iter = train_iter[:1]
+
+    def train(net, train_iter, test_iter, num_epochs, loss, trainer, device,
+              scheduler=None):
+        net.to(device)
+        animator = d2l.Animator(xlabel='epoch', xlim=[0, num_epochs],
+                                legend=['train loss', 'train acc',
+                                        'test acc'])
+        for epoch in range(num_epochs):
+            metric = d2l.Accumulator(3)
+            for i, (X, y) in enumerate(train_iter):
+                net.train()
+                trainer.zero_grad()
+                X, y = X.to(device), y.to(device)
+                y_hat = net(X)
+                l = loss(y_hat, y)
+                l.backward()
+                trainer.step()
+                with torch.no_grad():
+                    metric.add(l * X.shape[0], d2l.accuracy(y_hat, y),
+                               X.shape[0])
+                train_loss = metric[0] / metric[2]
+                train_acc = metric[1] / metric[2]
+                if (i + 1) % 50 == 0:
+                    animator.add(epoch + i / len(train_iter),
+                                 (train_loss, train_acc, None))
+            test_acc = d2l.evaluate_accuracy_gpu(net, test_iter)
+            animator.add(epoch + 1, (None, None, test_acc))
+            if scheduler:
+                if scheduler.__module__ == lr_scheduler.__name__:
+                    scheduler.step()
+                else:
+                    for param_group in trainer.param_groups:
+                        param_group['lr'] = scheduler(epoch)
+        print(f'train loss {train_loss:.3f}, train acc {train_acc:.3f}, '
+              f'test acc {test_acc:.3f}')
+
+    class SquareRootScheduler:
+        def __init__(self, lr=0.1):
+            self.lr = lr
+
+        def __call__(self, num_update):
+            return self.lr * pow(num_update + 1.0, -0.5)
+
+    num_epochs = 2
+    net = net_fn()
+    trainer = torch.optim.SGD(net.parameters(), lr=0.3)
+    scheduler = SquareRootScheduler(lr=0.1)
+    d2l.plot(torch.arange(num_epochs), [scheduler(t)
+                                        for t in range(num_epochs)])
+    train(net, train_iter, test_iter, num_epochs, loss, trainer, device,
+          scheduler)
+    assert trainer.param_groups[0]['lr'] == pytest.approx(0.1 / 2 ** 0.5)
+
+    net = net_fn()
+    trainer = torch.optim.SGD(net.parameters(), lr=0.5)
+    scheduler = lr_scheduler.MultiStepLR(trainer, milestones=[1], gamma=0.5)
+
+    def get_lr(trainer, scheduler):
+        lr = scheduler.get_last_lr()[0]
+        trainer.step()
+        scheduler.step()
+        return lr
+
+    d2l.plot(torch.arange(num_epochs), [get_lr(trainer, scheduler)
+                                        for t in range(num_epochs)])
+    assert trainer.param_groups[0]['lr'] == pytest.approx(0.25)
+    out = capsys.readouterr().out
+    assert 'train loss ' in out and 'test acc' in out
