@@ -55,3 +55,29 @@ def document(width, height, title, body, desc=None, *, font_size=12,
 def write(path, text):
     """Write one figure as UTF-8 (the same bytes on every platform)."""
     pathlib.Path(path).write_text(text, encoding='utf-8', newline='\n')
+
+
+def _attributes(attrs):
+    """SVG attributes from keyword arguments (font_size -> font-size)."""
+    return ''.join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
+
+
+def text(x, y, s, anchor='middle', **attrs):
+    """A <text> element anchored at (x, y); extra SVG attributes as
+    keywords, e.g. ``font_size=11``."""
+    return (f'<text x="{x:g}" y="{y:g}" text-anchor="{anchor}"'
+            f'{_attributes(attrs)}>{s}</text>')
+
+
+def rect(x, y, w, h, fill='#ffffff', stroke=INK, **attrs):
+    """A rectangle with its top-left corner at (x, y)."""
+    return (f'<rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" '
+            f'fill="{fill}" stroke="{stroke}"{_attributes(attrs)}/>')
+
+
+def arrow(x1, y1, x2, y2, color=GRAY, marker='tip'):
+    """A straight arrow from (x1, y1) to (x2, y2), ending in the document's
+    arrow-head `marker`."""
+    return (f'<line x1="{x1:g}" y1="{y1:g}" x2="{x2:g}" y2="{y2:g}" '
+            f'stroke="{color}" stroke-width="1.5" '
+            f'marker-end="url(#{marker})"/>')

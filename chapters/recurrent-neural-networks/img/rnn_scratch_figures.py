@@ -16,20 +16,11 @@ def svg(width, height, title, desc, body, font_size=13):
                                font_size=font_size, marker='a')
 
 
-def text(x, y, s, anchor='middle', **kw):
-    extra = ''.join(f' {k.replace("_", "-")}="{v}"' for k, v in kw.items())
-    return f'<text x="{x:g}" y="{y:g}" text-anchor="{anchor}"{extra}>{s}</text>'
-
-
-def rect(x, y, w, h, fill='#ffffff', stroke=INK, **kw):
-    extra = ''.join(f' {k.replace("_", "-")}="{v}"' for k, v in kw.items())
-    return (f'<rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" '
-            f'fill="{fill}" stroke="{stroke}"{extra}/>')
+text, rect = figure_svg.text, figure_svg.rect
 
 
 def arrow(x1, y1, x2, y2, color=GRAY):
-    return (f'<line x1="{x1:g}" y1="{y1:g}" x2="{x2:g}" y2="{y2:g}" '
-            f'stroke="{color}" stroke-width="1.5" marker-end="url(#a)"/>')
+    return figure_svg.arrow(x1, y1, x2, y2, color, marker='a')
 
 
 def sub(letter, index):
