@@ -1,5 +1,7 @@
 """tools/figure_svg.py, and the promise it makes: every committed figure
 that a script in chapters/<chapter>/img/ draws is exactly what it draws."""
+import concurrent.futures
+import os
 import pathlib
 import shutil
 import subprocess
@@ -56,13 +58,16 @@ def test_committed_figures_are_what_their_scripts_draw(tmp_path):
             shutil.copytree(script.parent, folder,
                             ignore=shutil.ignore_patterns('*.svg',
                                                           '__pycache__'))
+    def draw(script):
+        return subprocess.run(
+            [sys.executable, script.name],
+            cwd=tmp_path / script.parent.relative_to(ROOT),
+            capture_output=True, text=True,
+            env={'MPLBACKEND': 'Agg', 'PATH': ''})
+    with concurrent.futures.ThreadPoolExecutor(os.cpu_count()) as pool:
+        for script, run in zip(SCRIPTS, pool.map(draw, SCRIPTS)):
+            assert run.returncode == 0, f'{script}: {run.stderr[-2000:]}'
     drawn = 0
-    for script in SCRIPTS:
-        folder = tmp_path / script.parent.relative_to(ROOT)
-        run = subprocess.run([sys.executable, script.name], cwd=folder,
-                             capture_output=True, text=True,
-                             env={'MPLBACKEND': 'Agg', 'PATH': ''})
-        assert run.returncode == 0, f'{script}: {run.stderr[-2000:]}'
     for made in sorted(tmp_path.glob('chapters/*/img/*.svg')):
         committed = ROOT / made.relative_to(tmp_path)
         assert committed.exists(), f'{committed} is drawn but not committed'
