@@ -2,8 +2,8 @@
 
 The drawing helpers here are shared by vgg_figures.py, nin_figures.py and
 googlenet_figures.py. Style of the chapter: about 400 px wide, sans-serif,
-matplotlib's tab10 colours as light fills with a coloured outline, one file
-per figure, each with a <title> and a <desc>. Colours code the layer type:
+matplotlib's tab10 colors as light fills with a colored outline, one file
+per figure, each with a <title> and a <desc>. Colors code the layer type:
 blue convolution, purple pooling, orange dense, gray input and reshaping,
 red merging of branches.
 """
@@ -71,7 +71,7 @@ def brace(x, y0, y1, s, side='left', size=11):
 def stack(x, bottom, w, layers, h=22, gap=8):
     """Boxes from bottom to top, joined by arrows.
 
-    `layers` lists (label, colour); returns (elements, [top y of each box]).
+    `layers` lists (label, color); returns (elements, [top y of each box]).
     """
     out, tops = [], []
     for k, (label, color) in enumerate(layers):
@@ -157,7 +157,7 @@ def _blob(size, sigma, sign=1.0):
 
 
 def _color(v, tint):
-    """Map v in [-1, 1] to a gray (tint None) or a two-colour opponent."""
+    """Map v in [-1, 1] to a gray (tint None) or a two-color opponent."""
     v = max(-1.0, min(1.0, v))
     if tint is None:
         g = round(127.5 + 127.5 * v)
@@ -188,7 +188,7 @@ def filters():
                 (_gabor(size, 2.6, 4, 0, 2.0), blue_yellow),
                 (_blob(size, 2.2, -1.0), red_green)]
     cols, levels = 8, 8
-    cells, frames = {}, []     # one path per colour keeps the file small
+    cells, frames = {}, []     # one path per color keeps the file small
     for n, (values, tint) in enumerate(patches):
         peak = max(abs(v) for row in values for v in row) or 1.0
         x0 = 12 + (n % cols) * (side + pad)
@@ -208,16 +208,16 @@ def filters():
     width = 24 + cols * side + (cols - 1) * pad
     height = 24 + rows * side + (rows - 1) * pad + 18
     body.append(text(width / 2, height - 8, 'top row: gray edges and '
-                     'gratings · bottom row: colour-opponent patterns',
+                     'gratings · bottom row: color-opponent patterns',
                      size=10, color=GRAY))
     write_svg('alexnet-filters.svg', width, height,
               'Patterns of the kind a first convolution layer learns',
               'Sixteen synthetic 11x11 patches, computed from formulas. '
               'The eight in the top row are gray oriented stripes at four '
               'angles and two widths, as edge and grating detectors look. '
-              'The eight in the bottom row are colour patterns: '
+              'The eight in the bottom row are color patterns: '
               'red-green and blue-yellow stripes and round blobs with a '
-              'surround of the opposite colour.', body)
+              'surround of the opposite color.', body)
 
 
 FIGURES = {'alexnet-lenet-vs-alexnet.svg': lenet_vs_alexnet,
