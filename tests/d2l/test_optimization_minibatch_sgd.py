@@ -1,6 +1,6 @@
 """Tests of Section 12.5 (minibatch-sgd): Timer, the airfoil data and the
-two training harnesses of the optimization chapter, plus the notebook's
-from-scratch `sgd`, checked against torch.optim.SGD.
+two training harnesses of the optimization chapter, trajectory_gap, and the
+notebook's from-scratch `sgd`, checked against torch.optim.SGD.
 """
 import time
 
@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 
+from d2l import hub
 from d2l import torch as d2l
 from notebook_cells import notebook_code
 
@@ -61,6 +62,13 @@ def test_timer_errors(clock):
 @pytest.fixture(scope='module')
 def raw(mirror):
     return np.genfromtxt(mirror / 'airfoil_self_noise.dat', delimiter='\t')
+
+
+def test_airfoil_hub_entry(mirror):
+    url, sha1 = d2l.DATA_HUB['airfoil']
+    assert url == d2l.DATA_URL + 'airfoil_self_noise.dat'
+    assert sha1 == '76e5be1548fd8222e5074cf0faae75edff8cf93f'
+    assert hub.sha1(mirror / 'airfoil_self_noise.dat') == sha1
 
 
 def _all(data_iter):
