@@ -172,6 +172,14 @@ def test_rnnlm_scratch_output_layer_is_the_same_linear_map_per_step():
         assert torch.allclose(out[:, t], H @ model.W_hq + model.b_q)
 
 
+def test_rnnlm_scratch_output_layer_takes_a_list_or_a_time_major_tensor():
+    torch.manual_seed(0)
+    model = d2l.RNNLMScratch(d2l.RNNScratch(4, 3, sigma=1.0), vocab_size=4)
+    Hs = [torch.randn(2, 3) for _ in range(5)]
+    assert torch.equal(model.output_layer(Hs),
+                       model.output_layer(torch.stack(Hs)))   # (T, B, h)
+
+
 def test_rnnlm_scratch_logs_perplexity_as_exp_of_the_loss():
     torch.manual_seed(0)
     model = d2l.RNNLMScratch(d2l.RNNScratch(5, 4), vocab_size=5, lr=0.5)
@@ -293,3 +301,25 @@ def test_trainer_rejects_a_negative_clip_value():
     with pytest.raises(ValueError, match='gradient_clip_val must be a number '
                                          '>= 0'):
         d2l.Trainer(max_epochs=1, gradient_clip_val=-1)
+
+
+def test_trainer_calls_clip_gradients_once_per_step_when_clipping():
+    """The norm trace of 9.5 overrides clip_gradients: one call per step."""
+    calls = []
+
+    class Recording(d2l.Trainer):
+        def clip_gradients(self, grad_clip_val, model):
+            calls.append(grad_clip_val)
+            super().clip_gradients(grad_clip_val, model)
+
+    torch.manual_seed(0)
+    data = d2l.SyntheticRegressionData(w=torch.tensor([2.0, -1.0]), b=0.5,
+                                       num_train=64, num_val=16,
+                                       batch_size=16)
+    model = d2l.LinearRegressionScratch(2, lr=0.01)
+    model.board.display = False
+    Recording(max_epochs=2, gradient_clip_val=1).fit(model, data)
+    assert calls == [1] * 8
+    calls.clear()
+    Recording(max_epochs=1, gradient_clip_val=0).fit(model, data)
+    assert calls == []

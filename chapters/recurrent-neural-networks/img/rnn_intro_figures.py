@@ -255,16 +255,19 @@ def rnn_step():
     xs = [70, 190, 310]
     labels = ['t-1', 't', 't+1']
     for x, t in zip(xs, labels):
-        body.append(rect(x - 48, 78, 96, 52, fill=GRAY, fill_opacity=0.08,
+        # the dashed box is the recurrent layer; its name sits inside it,
+        # and the output layer is the arrow from the box up to O_t
+        body.append(rect(x - 48, 66, 96, 64, fill=GRAY, fill_opacity=0.08,
                          stroke=GRAY, stroke_dasharray='3,3', rx=6))
+        body.append(text(x, 80, 'recurrent layer', font_size=9, fill=GRAY))
         body.append(rect(x - 30, 96, 60, 22, fill=PURPLE, fill_opacity=0.2,
                          rx=3))
         body.append(text(x, 111, 'FC, φ', font_size=11))
         body += node(x, 185, 'X', BLUE, sub=t)
         body += node(x, 30, 'O', GREEN, sub=t)
         body.append(arrow(x, 171, x, 120))
-        body.append(arrow(x, 94, x, 45))
-        body.append(text(x - 4, 70, 'output layer', anchor='end',
+        body.append(arrow(x, 66, x, 45))
+        body.append(text(x + 5, 60, 'output layer', anchor='start',
                          font_size=9, fill=GRAY))
     for k in range(3):
         x = xs[k]
@@ -276,10 +279,11 @@ def rnn_step():
     body.append(arrow(36, 146, xs[0] - 20, 118, ORANGE))
     svg('rnn-step.svg', 400, 210,
         'An RNN over three time steps',
-        'Three dashed boxes, one per time step. In each, the input X_t and '
-        'the previous hidden state H_t-1 enter a fully connected layer with '
-        'activation phi; its result H_t goes up to an output layer giving '
-        'O_t and sideways to the next time step.', body, font_size=12)
+        'Three dashed boxes, each labelled recurrent layer, one per time '
+        'step. In each, the input X_t and the previous hidden state H_t-1 '
+        'enter a fully connected layer with activation phi; its result H_t '
+        'goes up through the output layer (the arrow to O_t) and sideways '
+        'to the next time step.', body, font_size=12)
 
 
 # -------------------------------------------------- 9.4 character-level LM
