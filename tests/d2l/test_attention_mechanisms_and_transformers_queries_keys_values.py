@@ -56,3 +56,13 @@ def test_bad_inputs_name_the_problem():
     with pytest.raises(ValueError, match=r'a title for each of the 2 '
                                          r'columns, got 1'):
         d2l.show_heatmaps(torch.rand(1, 2, 3, 3), 'k', 'q', titles=['x'])
+
+
+def test_ticks_are_whole_indices_even_for_few_rows():
+    # 3 queries in a short panel used to get ticks at 0.5, 1.5, ...
+    d2l.show_heatmaps(torch.rand(1, 2, 3, 8), 'k', 'q', figsize=(5, 2))
+    fig = d2l.plt.gcf()
+    fig.canvas.draw()
+    for ax in (ax for ax in fig.axes if ax.images):
+        for ticks in (ax.get_xticks(), ax.get_yticks()):
+            assert len(ticks) and all(float(t).is_integer() for t in ticks)
