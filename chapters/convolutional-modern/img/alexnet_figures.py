@@ -9,26 +9,20 @@ red merging of branches.
 """
 import math
 import pathlib
+import sys
 
-BLUE, ORANGE, GREEN, RED = '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728'
-PURPLE, GRAY, INK = '#9467bd', '#7f7f7f', '#333333'
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / 'tools'))
+import figure_svg  # noqa: E402  (the book's shared SVG frame)
+from figure_svg import BLUE, GRAY, GREEN, INK, ORANGE, PURPLE, RED  # noqa: E402
+
 LIGHT = {BLUE: '#d2e3f0', ORANGE: '#ffe2c8', GREEN: '#d5ecd4',
          RED: '#f6d1d1', PURPLE: '#e6dcef', GRAY: '#e6e6e6'}
 HERE = pathlib.Path(__file__).resolve().parent
 
 
 def write_svg(name, width, height, title, desc, body):
-    """Write one figure; `body` is a list of SVG elements."""
-    text = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
-            f'height="{height}" viewBox="0 0 {width} {height}" '
-            'font-family="sans-serif" font-size="12" role="img">\n'
-            f'  <title>{title}</title>\n  <desc>{desc}</desc>\n'
-            '  <defs><marker id="tip" viewBox="0 0 10 10" refX="9" refY="5" '
-            'markerWidth="6" markerHeight="6" orient="auto">'
-            f'<path d="M0,0 L10,5 L0,10 z" fill="{GRAY}"/></marker></defs>\n'
-            f'  <rect width="{width}" height="{height}" fill="#ffffff"/>\n'
-            + '\n'.join('  ' + element for element in body) + '\n</svg>\n')
-    (HERE / name).write_text(text)
+    figure_svg.write(HERE / name, figure_svg.document(width, height, title,
+                                                      body, desc))
 
 
 def text(x, y, s, anchor='middle', size=12, color=INK, weight=''):

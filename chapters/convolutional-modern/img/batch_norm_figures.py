@@ -4,19 +4,18 @@ Style of the book: about 400 px wide, sans-serif, matplotlib's tab10
 colours, each file with a <title> and a <desc>.
 """
 import pathlib
+import sys
 
-BLUE, ORANGE, GRAY, INK = '#1f77b4', '#ff7f0e', '#7f7f7f', '#333333'
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / 'tools'))
+import figure_svg  # noqa: E402  (the book's shared SVG frame)
+from figure_svg import BLUE, GRAY, INK, ORANGE  # noqa: E402
+
 HERE = pathlib.Path(__file__).resolve().parent
 
 
 def svg(name, width, height, title, desc, body):
-    text = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
-            f'height="{height}" viewBox="0 0 {width} {height}" '
-            'font-family="sans-serif" font-size="12">\n'
-            f'  <title>{title}</title>\n  <desc>{desc}</desc>\n'
-            f'  <rect width="{width}" height="{height}" fill="#ffffff"/>\n'
-            + '\n'.join('  ' + line for line in body) + '\n</svg>\n')
-    (HERE / name).write_text(text)
+    figure_svg.write(HERE / name, figure_svg.document(width, height, title,
+                                                      body, desc))
 
 
 def label(x, y, s, anchor='middle', size=12, color=INK, rotate=None):
