@@ -15,7 +15,7 @@ import torch
 
 from notebook_cells import notebook_code
 
-DEFINES = ('# fitted by Kaplan et al.', 'def kaplan_loss(',
+DEFINES = ('# fitted by Kaplan et al.', "# Kaplan et al.'s joint fit",
            'def tokens_to_reach(', 'def train_flops(',
            'CHINCHILLA = dict(')
 
@@ -23,7 +23,8 @@ NB = notebook_code(
     'attention-mechanisms-and-transformers/large-pretraining-transformers.md',
     DEFINES)
 NB['math'] = math          # the notebook's first cell imports it
-KAPLAN, CHINCHILLA = NB['KAPLAN'], NB['CHINCHILLA']
+KAPLAN, KAPLAN_ND, CHINCHILLA = (NB['KAPLAN'], NB['KAPLAN_ND'],
+                                 NB['CHINCHILLA'])
 power_law, kaplan_loss = NB['power_law'], NB['kaplan_loss']
 tokens_to_reach, train_flops = NB['tokens_to_reach'], NB['train_flops']
 chinchilla_loss, compute_optimal = (NB['chinchilla_loss'],
@@ -33,6 +34,8 @@ chinchilla_loss, compute_optimal = (NB['chinchilla_loss'],
 def test_published_constants():
     assert KAPLAN == {'N': (0.076, 8.8e13), 'D': (0.095, 5.4e13),
                       'C': (0.050, 3.1e8)}
+    # Kaplan et al. (2020), Table 2: the joint fit of L(N, D)
+    assert KAPLAN_ND == {'N': (0.076, 6.4e13), 'D': (0.103, 1.8e13)}
     assert CHINCHILLA == dict(E=1.69, A=406.4, B=410.7, alpha=0.34,
                               beta=0.28)
 
@@ -55,11 +58,22 @@ def test_power_law_refuses_non_positive_inputs(args):
         power_law(*args)
 
 
-def test_kaplan_loss_limits_are_the_single_laws():
+def test_kaplan_loss_limits_are_power_laws_with_the_joint_constants():
     N = torch.tensor([1e6, 1e8, 1e10])
-    assert torch.allclose(kaplan_loss(N, 1e30), power_law(N, *KAPLAN['N']))
+    assert torch.allclose(kaplan_loss(N, 1e30),
+                          power_law(N, *KAPLAN_ND['N']))
     D = torch.tensor([1e8, 1e10, 1e12])
-    assert torch.allclose(kaplan_loss(1e30, D), power_law(D, *KAPLAN['D']))
+    assert torch.allclose(kaplan_loss(1e30, D),
+                          power_law(D, *KAPLAN_ND['D']))
+
+
+def test_tokens_to_reach_quoted_values():
+    # hand-computed from the joint constants: D_c / (3^(1/a_D) - (N_c/N)^(a_N/a_D))
+    for N in (1e8, 1e9):
+        slack = 3.0 ** (1 / 0.103) - (6.4e13 / N) ** (0.076 / 0.103)
+        assert tokens_to_reach(N, 3.0) == pytest.approx(1.8e13 / slack)
+    assert f'{tokens_to_reach(1e9, 3.0):.2e}' == '4.57e+08'
+    assert f'{tokens_to_reach(1e8, 3.0):.2e}' == '7.61e+08'
 
 
 def test_kaplan_loss_falls_with_size_and_data():
@@ -82,7 +96,7 @@ def test_tokens_to_reach_inverts_kaplan_loss():
 
 
 def test_tokens_to_reach_is_infinite_below_the_floor():
-    floor = power_law(1e7, *KAPLAN['N']).item()        # L(N) as D -> inf
+    floor = power_law(1e7, *KAPLAN_ND['N']).item()     # L(N) as D -> inf
     assert tokens_to_reach(1e7, 0.99 * floor) == math.inf
     assert tokens_to_reach(1e7, 1.01 * floor) < math.inf
 

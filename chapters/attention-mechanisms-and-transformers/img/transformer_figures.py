@@ -10,7 +10,14 @@ from queries_keys_values_figures import (BLUE, GRAY, GREEN, INK, LIGHT,
                                          ORANGE, PURPLE, RED, box, label,
                                          path, svg)
 
-STEP = 7                                  # side of one cell of a mask grid
+STEP = 8                                  # side of one cell of a mask grid
+FONT = 13                                 # text size of boxes and labels
+
+
+def tbox(cx, cy, s, color, w=164, h=28):
+    """A sublayer box with its name in the figure's larger text."""
+    rect, _ = box(cx, cy, s, color, w=w, h=h)
+    return [rect, label(cx, cy + 4.5, s, size=FONT)]
 
 
 def mask_grid(x, y, allowed):
@@ -28,21 +35,22 @@ def mask_grid(x, y, allowed):
 
 def residual(x, y_from, y_to, side):
     """A skip path from below a sublayer to its add & norm, at column x."""
-    inner = x + (12 if side == 'left' else -12)
+    inner = x + (10 if side == 'left' else -10)
     return path(f'M{inner},{y_from} L{x},{y_from} L{x},{y_to} '
                 f'L{inner},{y_to}')
 
 
 def model():
-    width, height = 540, 520
-    ex, dx, w = 120, 390, 130             # column centres, box width
+    width, height = 500, 530
+    ex, dx, w = 112, 352, 164             # column centres, box width
+    half = 94                             # half width of a dashed block
     body = []
     # inputs and embeddings
     for x, text in ((ex, 'source tokens'), (dx, 'target tokens, shifted')):
-        body.append(label(x, 505, text, size=11))
-        body.append(path(f'M{x},492 L{x},473'))
-        body += box(x, 460, 'embedding·√d + P', GREEN, w=w)
-        body.append(path(f'M{x},447 L{x},{422}'))
+        body.append(label(x, 518, text, size=FONT))
+        body.append(path(f'M{x},503 L{x},476'))
+        body += tbox(x, 462, 'embedding·√d + P', GREEN)
+        body.append(path(f'M{x},448 L{x},{421}'))
     # the repeated blocks
     enc = [('self-attention', BLUE, 406), ('add &amp; norm', ORANGE, 366),
            ('FFN', RED, 316), ('add &amp; norm', ORANGE, 276)]
@@ -51,44 +59,47 @@ def model():
            ('cross-attention', BLUE, 316), ('add &amp; norm', ORANGE, 276),
            ('FFN', RED, 226), ('add &amp; norm', ORANGE, 186)]
     for x, layers, top in ((ex, enc, 252), (dx, dec, 162)):
-        body.append(f'<rect x="{x - 80}" y="{top}" width="160" '
-                    f'height="{430 - top}" rx="8" fill="none" '
+        body.append(f'<rect x="{x - half}" y="{top}" width="{2 * half}" '
+                    f'height="{432 - top}" rx="8" fill="none" '
                     f'stroke="{GRAY}" stroke-dasharray="5 4"/>')
-        body.append(label(x + 80, top - 5, '× n', anchor='end', size=11,
-                          color=GRAY))
+        body.append(label(x + half, top - 6, '× n', anchor='end', size=FONT,
+                          color=INK))
         for k, (text, color, y) in enumerate(layers):
-            body += box(x, y, text, color, w=w, h=24)
+            body += tbox(x, y, text, color)
             if k + 1 < len(layers):
-                body.append(path(f'M{x},{y - 12} L{x},{layers[k + 1][2] + 12}'))
-        side, col = ('left', x - 74) if x == ex else ('right', x + 74)
+                body.append(path(f'M{x},{y - 14} L{x},{layers[k + 1][2] + 14}'))
+        side, col = ('left', x - 88) if x == ex else ('right', x + 88)
         for k in range(0, len(layers), 2):
             y_sub, y_norm = layers[k][2], layers[k + 1][2]
-            body.append(residual(col, y_sub + 18, y_norm, side))
+            body.append(residual(col, y_sub + 20, y_norm, side))
     # encoder output to every cross-attention
-    body.append(path(f'M{ex},264 L{ex},238 L{(ex + dx) / 2},238 '
-                     f'L{(ex + dx) / 2},316 L{dx - w / 2},316'))
-    body.append(label((ex + dx) / 2 + 4, 230, 'keys, values', size=10,
+    mid = (ex + half + dx - half) / 2
+    body.append(path(f'M{ex},262 L{ex},226 L{mid},226 '
+                     f'L{mid},316 L{dx - w / 2},316'))
+    body.append(label(ex + 4, 218, 'keys, values', anchor='start', size=FONT,
                       color=INK))
     # decoder head
-    body.append(path(f'M{dx},174 L{dx},142'))
-    body += box(dx, 130, 'dense', PURPLE, w=w, h=24)
+    body.append(path(f'M{dx},172 L{dx},146'))
+    body += tbox(dx, 132, 'dense', PURPLE)
     body.append(path(f'M{dx},118 L{dx},98'))
-    body.append(label(dx, 90, 'scores over the target vocabulary', size=11))
-    # which keys each query may see
+    body.append(label(dx, 74, 'scores over the', size=FONT))
+    body.append(label(dx, 90, 'target vocabulary', size=FONT))
+    # which keys each query may see, beside each attention sublayer
     valid = 3                              # source rows: 3 tokens, 2 pads
-    body += mask_grid(ex + 86, 388, lambda i, j: j < valid)
-    body += mask_grid(dx + 86, 388, lambda i, j: j <= i)
-    body += mask_grid(dx + 86, 298, lambda i, j: j < valid)
-    body.append(label(ex + 104, 436, 'queries × keys', size=9, color=GRAY))
+    body += mask_grid(ex + half + 6, 386, lambda i, j: j < valid)
+    body += mask_grid(dx + half + 6, 386, lambda i, j: j <= i)
+    body += mask_grid(dx + half + 6, 296, lambda i, j: j < valid)
     # legend
-    body += box(34, 24, '', BLUE, w=24, h=14)
-    body.append(label(52, 28, 'multi-head attention', anchor='start',
-                      size=10))
-    body += box(34, 46, '', RED, w=24, h=14)
-    body.append(label(52, 50, 'positionwise FFN', anchor='start', size=10))
-    body += mask_grid(200, 18, lambda i, j: (i + j) % 2 == 0)
-    body.append(label(242, 36, 'filled cell: query (row) may attend to '
-                      'key (column)', anchor='start', size=10))
+    body += box(30, 30, '', BLUE, w=26, h=16)
+    body.append(label(52, 35, 'multi-head attention', anchor='start',
+                      size=FONT))
+    body += box(30, 58, '', RED, w=26, h=16)
+    body.append(label(52, 63, 'positionwise FFN', anchor='start', size=FONT))
+    body += mask_grid(10, 82, lambda i, j: (i + j) % 2 == 0)
+    body.append(label(58, 98, 'filled cell: query (row)', anchor='start',
+                      size=FONT))
+    body.append(label(58, 115, 'may attend to key (column)',
+                      anchor='start', size=FONT))
     svg('transformer-model.svg', width, height, 'The Transformer',
         'Left: the encoder. Source tokens are embedded, scaled by the square '
         'root of d and added to positional encodings, then pass n blocks of '
