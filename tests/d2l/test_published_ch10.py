@@ -1,4 +1,4 @@
-"""Chapter 10 (Sections 10.5-10.7) code written the way the published book
+"""Chapter 10 (Sections 10.3 and 10.5-10.7) code written the way the published book
 does, run against our package.
 
 Each test is a reader's cell as it would be typed with the published package
@@ -19,6 +19,43 @@ from torch import nn
 from d2l import torch as d2l
 
 matplotlib.use('Agg')
+
+
+# --- 10.3 --------------------------------------------------------------------
+
+class StackedRNNScratch(d2l.Module):
+    def __init__(self, num_inputs, num_hiddens, num_layers, sigma=0.01):
+        super().__init__()
+        self.save_hyperparameters()
+        self.rnns = nn.Sequential(*[d2l.RNNScratch(
+            num_inputs if i == 0 else num_hiddens, num_hiddens, sigma)
+            for i in range(num_layers)])
+
+    def forward(self, inputs, Hs=None):
+        outputs = inputs
+        if Hs is None:
+            Hs = [None] * self.num_layers
+        for i in range(self.num_layers):
+            outputs, Hs[i] = self.rnns[i](outputs, Hs[i])
+            outputs = torch.stack(outputs, 0)
+        return outputs, Hs
+
+
+def test_stacked_rnn_scratch_in_published_style(mirror):
+    """The book's deep RNN from scratch inside the saved RNNLMScratch: its
+    forward hands output_layer a (T, B, h) tensor, not a list."""
+    torch.manual_seed(0)
+    data = d2l.TimeMachine(batch_size=4, num_steps=8)
+    rnn_block = StackedRNNScratch(num_inputs=len(data.vocab),
+                                  num_hiddens=16, num_layers=2)
+    model = d2l.RNNLMScratch(rnn_block, vocab_size=len(data.vocab), lr=2)
+    X, Y = next(iter(data.train_dataloader()))
+    Y_hat = model(X)
+    assert tuple(Y_hat.shape) == (4, 8, len(data.vocab))
+    loss = model.loss(Y_hat, Y)
+    assert torch.isfinite(loss)
+    loss.backward()                              # gradients reach layer 1
+    assert model.rnn.rnns[0].W_xh.grad is not None
 
 
 # --- 10.5 --------------------------------------------------------------------
