@@ -1,14 +1,17 @@
-"""Chapter 10 (Sections 10.3 and 10.5-10.7) code written the way the published book
-does, run against our package.
+"""Chapter 10 (Sections 10.3 and 10.5-10.7) code that calls our package the
+way the published book does.
 
-Each test is a reader's cell as it would be typed with the published package
-(d2l 1.0.3) in mind: a data module whose ``_download`` opens
-``self.root + '/fra-eng/fra.txt'``, tensors converted with ``.type(torch.int32)``
-before ``to_tokens``, a decoder with a lazy output layer initialised by
-``self.apply(init_seq2seq)``, ``num_gpus=1`` on a machine without GPU, and
-the book's translation loop over ``predict_step``. Only the asserts are ours.
-The one change: the reader's data module gets the test session's cache
-folder as ``root`` (the published code reads the extracted file from there).
+Each test is a reader's cell as it would be typed with the published
+package (d2l 1.0.3) in mind: a deep RNN built from ``d2l.RNNScratch``
+layers, a data module whose ``_download`` opens
+``self.root + '/fra-eng/fra.txt'``, tensors converted with
+``.type(torch.int32)`` before ``to_tokens``, a decoder with a lazy output
+layer initialised by ``self.apply(init_seq2seq)``, ``num_gpus=1`` on a
+machine without GPU, and a translation loop over ``predict_step``. What the
+code keeps from the published book is exactly how it calls the d2l API
+(names, arguments, attributes, return values). One change: the reader's
+data module gets the test session's cache folder as ``root`` (the published
+code reads the extracted file from there).
 """
 import os
 
@@ -23,39 +26,48 @@ matplotlib.use('Agg')
 
 # --- 10.3 --------------------------------------------------------------------
 
-class StackedRNNScratch(d2l.Module):
+class TowerOfScratchRNNs(d2l.Module):
+    """A deep RNN as a reader builds it on the 1.0.3 API: a pile of
+    d2l.RNNScratch layers, the first fed the inputs, each later one fed the
+    states of the layer below. d2l.RNNLMScratch reads ``num_hiddens`` and
+    ``sigma`` off it (saved by save_hyperparameters) and gets, from forward,
+    the top layer's states as one (T, B, h) tensor rather than a list."""
     def __init__(self, num_inputs, num_hiddens, num_layers, sigma=0.01):
         super().__init__()
         self.save_hyperparameters()
-        self.rnns = nn.Sequential(*[d2l.RNNScratch(
-            num_inputs if i == 0 else num_hiddens, num_hiddens, sigma)
-            for i in range(num_layers)])
+        in_sizes = [num_inputs] + [num_hiddens] * (num_layers - 1)
+        self.layers = nn.ModuleList(
+            [d2l.RNNScratch(size, num_hiddens, sigma) for size in in_sizes])
 
     def forward(self, inputs, Hs=None):
-        outputs = inputs
-        if Hs is None:
-            Hs = [None] * self.num_layers
-        for i in range(self.num_layers):
-            outputs, Hs[i] = self.rnns[i](outputs, Hs[i])
-            outputs = torch.stack(outputs, 0)
-        return outputs, Hs
+        last = [None] * len(self.layers) if Hs is None else list(Hs)
+        seq = inputs                              # (T, B, num_inputs)
+        for depth, layer in enumerate(self.layers):
+            per_step, last[depth] = layer(seq, last[depth])
+            seq = torch.stack(per_step)           # T x (B, h) -> (T, B, h)
+        return seq, last
 
 
 def test_stacked_rnn_scratch_in_published_style(mirror):
-    """The book's deep RNN from scratch inside the saved RNNLMScratch: its
-    forward hands output_layer a (T, B, h) tensor, not a list."""
+    """A deep RNN from scratch inside the saved RNNLMScratch: its forward
+    hands output_layer a (T, B, h) tensor, not a list."""
     torch.manual_seed(0)
-    data = d2l.TimeMachine(batch_size=4, num_steps=8)
-    rnn_block = StackedRNNScratch(num_inputs=len(data.vocab),
-                                  num_hiddens=16, num_layers=2)
-    model = d2l.RNNLMScratch(rnn_block, vocab_size=len(data.vocab), lr=2)
+    data = d2l.TimeMachine(batch_size=3, num_steps=6)
+    V = len(data.vocab)
+    tower = TowerOfScratchRNNs(num_inputs=V, num_hiddens=10, num_layers=3)
     X, Y = next(iter(data.train_dataloader()))
+    top, states = tower(torch.nn.functional.one_hot(X.T, V).float())
+    assert tuple(top.shape) == (6, 3, 10)
+    assert [tuple(H.shape) for H in states] == [(3, 10)] * 3
+    torch.testing.assert_close(top[-1], states[-1])   # last step = top state
+    model = d2l.RNNLMScratch(tower, vocab_size=V, lr=2)
+    assert tuple(model.W_hq.shape) == (10, V)
     Y_hat = model(X)
-    assert tuple(Y_hat.shape) == (4, 8, len(data.vocab))
+    assert tuple(Y_hat.shape) == (3, 6, V)
     loss = model.loss(Y_hat, Y)
     assert torch.isfinite(loss)
-    loss.backward()                              # gradients reach layer 1
-    assert model.rnn.rnns[0].W_xh.grad is not None
+    loss.backward()                               # gradients reach the bottom
+    assert model.rnn.layers[0].W_xh.grad.abs().sum() > 0
 
 
 # --- 10.5 --------------------------------------------------------------------
