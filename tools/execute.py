@@ -76,6 +76,7 @@ def run(section, mode):
     """Execute one section in `mode`, write its record; return the seconds."""
     from nbclient import NotebookClient
     set_mode(mode)
+    source_keys = runs.keys(section)     # what this run executes
     nb = notebook(section)
     start = time.perf_counter()
     NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name='python3',
@@ -87,7 +88,8 @@ def run(section, mode):
     cells = [c for c in nb.cells if c.cell_type == 'code'
              and not runs.is_probe(c)]
     outputs = [renumber(c.outputs, n) for n, c in enumerate(cells, 1)]
-    runs.write(section, mode, outputs, {**info, 'seconds': seconds}, metrics)
+    runs.write(section, mode, outputs, {**info, 'seconds': seconds}, metrics,
+               source_keys)
     if mode == 'quick':
         write_legacy_ipynb(section, outputs)
     return seconds

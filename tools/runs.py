@@ -195,14 +195,21 @@ def best(section):
     return None
 
 
-def write(section, mode, outputs, info, metrics=None):
+def keys(section):
+    """The code and d2l keys of the section's current sources."""
+    return {'code_key': code_key(section), 'd2l_key': d2l_key(section)}
+
+
+def write(section, mode, outputs, info, metrics=None, source_keys=None):
     """Store a run; `info` holds device, torch, python, seconds, kernel_mode.
 
-    Returns the Record. The keys are those of the current sources.
+    Returns the Record. `source_keys` are the keys of the sources the run
+    started from (`keys(section)` taken before it); without them, those of
+    the current sources. A run whose sources change while it runs therefore
+    leaves a stale record, not one that claims code it never ran.
     """
     data = {'format': FORMAT, 'section': f'{section.chapter}/{section.slug}',
-            'mode': mode, 'code_key': code_key(section),
-            'd2l_key': d2l_key(section),
+            'mode': mode, **(source_keys or keys(section)),
             'date': datetime.datetime.now(datetime.timezone.utc)
             .strftime('%Y-%m-%dT%H:%M:%SZ'),
             **info, 'metrics': metrics or {},

@@ -86,6 +86,24 @@ def test_the_run_records_the_training_curves(ran):
                            'board1/loss/mean': 8.5}
 
 
+def test_sources_edited_during_a_run_leave_a_stale_record(book,
+                                                          monkeypatch):
+    """The keys are those of the sources the run started from: an edit made
+    while the kernel runs must not make the record look fresh."""
+    from nbclient import NotebookClient
+    section = book['first']
+    execute_cells = NotebookClient.execute
+
+    def edit_then_execute(client, *args, **kwargs):
+        section.md.write_text(MD.replace('40 + 2', '40 + 3'))
+        return execute_cells(client, *args, **kwargs)
+    monkeypatch.setattr(NotebookClient, 'execute', edit_then_execute)
+    execute.run(section, 'quick')
+    record = runs.load(section, 'quick')
+    assert record.outputs[1][0]['data']['text/plain'] == '42'   # what ran
+    assert not record.fresh
+
+
 def test_set_mode_overrides_the_environment():
     env = {'D2L_QUICK': '1'}
     execute.set_mode('full', env)
