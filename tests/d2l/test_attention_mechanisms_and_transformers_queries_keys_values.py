@@ -66,3 +66,15 @@ def test_ticks_are_whole_indices_even_for_few_rows():
     for ax in (ax for ax in fig.axes if ax.images):
         for ticks in (ax.get_xticks(), ax.get_yticks()):
             assert len(ticks) and all(float(t).is_integer() for t in ticks)
+
+
+def test_ticks_thin_out_on_large_small_panels():
+    # a 60 x 60 map in a 2.5-inch panel used to get 10 run-together labels
+    d2l.show_heatmaps(torch.rand(1, 1, 60, 60), 'k', 'q')
+    fig = d2l.plt.gcf()
+    fig.canvas.draw()
+    ax = next(ax for ax in fig.axes if ax.images)
+    for ticks in (ax.get_xticks(), ax.get_yticks()):
+        visible = [t for t in ticks if -0.5 <= t <= 59.5]
+        assert 2 <= len(visible) <= 6
+        assert all(float(t).is_integer() for t in visible)
