@@ -1333,8 +1333,9 @@ class RNNLMScratch(d2l.Classifier):
         return F.one_hot(X.T, self.vocab_size).float()   # (T, B, V)
 
     def output_layer(self, rnn_outputs):
-        """States [H_1..H_T], each (B, h) -> scores (B, T, V)."""
-        H = torch.stack(rnn_outputs, 1)                   # (B, T, h)
+        """States H_1..H_T, each (B, h), as a list or a (T, B, h) tensor ->
+        scores (B, T, V)."""
+        H = torch.stack(list(rnn_outputs), 1)             # (B, T, h)
         return H @ self.W_hq + self.b_q                   # (B, T, V)
 
     def forward(self, X, state=None):
@@ -1743,6 +1744,601 @@ def beam_search(step, state, bos, eos, max_len, beam_size, alpha=0.75):
             break
     best = max(finished + beam, key=lambda c: c[1] / len(c[0]) ** alpha)
     return best[0], best[1]
+
+
+def show_heatmaps(matrices, xlabel, ylabel, titles=None,
+                  figsize=(2.5, 2.5), cmap='Reds'):
+    """Draw a grid of heat maps from a (rows, cols, queries, keys) array.
+
+    All panels share one colour scale, so the single colour bar reads them all.
+
+    Defined in Section 11.1 (attention-mechanisms-and-transformers/queries-keys-values).
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+    if torch.is_tensor(matrices):
+        matrices = matrices.detach().cpu().numpy()
+    matrices = np.asarray(matrices)
+    if matrices.ndim != 4:
+        raise ValueError(f'matrices must be 4-D (rows, cols, queries, keys),'
+                         f' got shape {matrices.shape}')
+    num_rows, num_cols = matrices.shape[:2]
+    if titles is not None and len(titles) < num_cols:
+        raise ValueError(f'expected a title for each of the {num_cols} '
+                         f'columns, got {len(titles)}')
+    d2l.use_svg_display()
+    fig, axes = plt.subplots(num_rows, num_cols, figsize=figsize,
+                             sharex=True, sharey=True, squeeze=False)
+    vmin, vmax = matrices.min(), matrices.max()
+    for i in range(num_rows):
+        for j in range(num_cols):
+            ax = axes[i, j]
+            image = ax.imshow(matrices[i, j], cmap=cmap, vmin=vmin, vmax=vmax)
+            for axis in (ax.xaxis, ax.yaxis):  # ticks on whole indices
+                axis.set_major_locator(
+                    MaxNLocator(nbins='auto', integer=True))
+            if i == num_rows - 1:
+                ax.set_xlabel(xlabel)
+            if j == 0:
+                ax.set_ylabel(ylabel)
+            if titles is not None:
+                ax.set_title(titles[j])
+    fig.colorbar(image, ax=axes, shrink=0.6)
+
+
+def _valid_lens_as_rows(X, valid_lens):
+    """Check scores X (B, n, m) and valid_lens ((B,) or (B, n), >= 0);
+    return the lengths as a (B, 1) or (B, n) tensor on X's device.
+
+    Defined in Section 11.3 (attention-mechanisms-and-transformers/attention-scoring-functions).
+    """
+    if X.dim() != 3 or not X.is_floating_point():
+        raise ValueError(f'X must be a 3-D float tensor (batch, queries, '
+                         f'keys), got {X.dtype} of shape {tuple(X.shape)}')
+    B, n, _ = X.shape
+    lens = torch.as_tensor(valid_lens, device=X.device)
+    if lens.dtype == torch.bool or lens.is_complex():
+        raise TypeError(f'valid_lens must hold numbers, got {lens.dtype}')
+    if lens.dim() == 1 and lens.shape == (B,):
+        lens = lens[:, None]                              # (B, 1)
+    elif lens.dim() != 2 or lens.shape != (B, n):
+        raise ValueError(f'valid_lens must have shape ({B},) or ({B}, {n}),'
+                         f' got {tuple(lens.shape)}')
+    if (lens < 0).any():
+        raise ValueError(f'valid_lens must be >= 0, got {lens.min().item()}')
+    return lens
+
+
+def masked_softmax(X, valid_lens):
+    """Softmax over the last axis of X (B, n, m) that ignores padded keys.
+
+    Key j of row (b, i) counts when j < valid_lens[b] (1-D lengths) or
+    j < valid_lens[b, i] (2-D). A row with valid length 0 has no key to
+    attend to: its weights are all 0 (not NaN, not uniform).
+
+    Defined in Section 11.3 (attention-mechanisms-and-transformers/attention-scoring-functions).
+    """
+    if valid_lens is None:
+        return F.softmax(X, dim=-1)
+    lens = d2l._valid_lens_as_rows(X, valid_lens)          # (B, 1|n)
+    keep = torch.arange(X.shape[-1], device=X.device) < lens[..., None]
+    # The most negative float, not -inf: a row with nothing kept then gives
+    # a finite softmax, which the final product sets to 0 instead of NaN.
+    scores = X.masked_fill(~keep, torch.finfo(X.dtype).min)
+    return F.softmax(scores, dim=-1) * keep                # (B, n, m)
+
+
+def _check_attention_inputs(queries, keys, values):
+    """Raise ValueError unless queries (B, n, q), keys (B, m, k) and
+    values (B, m, v) are 3-D with matching batch and key counts.
+
+    Defined in Section 11.3 (attention-mechanisms-and-transformers/attention-scoring-functions).
+    """
+    for name, T in (('queries', queries), ('keys', keys), ('values', values)):
+        if T.dim() != 3:
+            raise ValueError(f'{name} must be 3-D (batch, items, features),'
+                             f' got shape {tuple(T.shape)}')
+    if not queries.shape[0] == keys.shape[0] == values.shape[0]:
+        raise ValueError(f'batch sizes differ: queries {queries.shape[0]}, '
+                         f'keys {keys.shape[0]}, values {values.shape[0]}')
+    if keys.shape[1] != values.shape[1]:
+        raise ValueError(f'expected one value per key, got {keys.shape[1]} '
+                         f'keys and {values.shape[1]} values')
+
+
+class DotProductAttention(nn.Module):
+    """Scaled dot-product attention: softmax(Q K^T / sqrt(d)) V.
+
+    Dropout acts on the attention weights; the weights before dropout are
+    kept in `attention_weights` for plotting.
+
+    Defined in Section 11.3 (attention-mechanisms-and-transformers/attention-scoring-functions).
+    """
+    def __init__(self, dropout):
+        super().__init__()
+        d2l.checks.real(dropout, 'dropout', at_least=0, at_most=1)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, queries, keys, values, valid_lens=None):
+        d2l._check_attention_inputs(queries, keys, values)
+        d = queries.shape[-1]          # queries (B, n, d), keys (B, m, d)
+        if keys.shape[-1] != d:
+            raise ValueError(f'queries and keys need the same width, got '
+                             f'{d} and {keys.shape[-1]}')
+        scores = torch.bmm(queries, keys.transpose(1, 2)) / math.sqrt(d)
+        self.attention_weights = d2l.masked_softmax(scores, valid_lens)
+        dropped = self.dropout(self.attention_weights)    # (B, n, m)
+        return torch.bmm(dropped, values)                 # (B, n, v)
+
+
+class AdditiveAttention(nn.Module):
+    """Score each query-key pair by w_v^T tanh(W_q q + W_k k), no biases.
+
+    Queries and keys may have different widths; both are projected to
+    `num_hiddens` features, whose sizes the lazy layers learn on first use.
+
+    Defined in Section 11.3 (attention-mechanisms-and-transformers/attention-scoring-functions).
+    """
+    def __init__(self, num_hiddens, dropout, **kwargs):
+        super().__init__(**kwargs)
+        d2l.checks.integer(num_hiddens, 'num_hiddens', at_least=1)
+        d2l.checks.real(dropout, 'dropout', at_least=0, at_most=1)
+        self.W_q = nn.LazyLinear(num_hiddens, bias=False)   # q -> h
+        self.W_k = nn.LazyLinear(num_hiddens, bias=False)   # k -> h
+        self.w_v = nn.Linear(num_hiddens, 1, bias=False)    # h -> score
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, queries, keys, values, valid_lens):
+        d2l._check_attention_inputs(queries, keys, values)
+        queries, keys = self.W_q(queries), self.W_k(keys)  # (B,n,h), (B,m,h)
+        # every query meets every key by broadcasting: (B, n, m, h)
+        features = torch.tanh(queries[:, :, None, :] + keys[:, None, :, :])
+        scores = self.w_v(features)[..., 0]                 # (B, n, m)
+        self.attention_weights = d2l.masked_softmax(scores, valid_lens)
+        dropped = self.dropout(self.attention_weights)      # (B, n, m)
+        return torch.bmm(dropped, values)                   # (B, n, v)
+
+
+class AttentionDecoder(d2l.Decoder):
+    """Interface of decoders that keep the attention weights of their last
+    call, e.g. for heat maps of which source tokens each step looked at.
+
+    Defined in Section 11.4 (attention-mechanisms-and-transformers/bahdanau-attention).
+    """
+    def __init__(self):
+        super().__init__()
+
+    @property
+    def attention_weights(self):
+        raise NotImplementedError(f'{type(self).__name__} must define the '
+                                  f'attention_weights property')
+
+
+class MultiHeadAttention(d2l.Module):
+    """Multi-head scaled dot-product attention (Vaswani et al., 2017).
+
+    One projection per role computes all heads: its num_hiddens outputs are
+    cut into num_heads slices of num_hiddens / num_heads features each.
+
+    Defined in Section 11.5 (attention-mechanisms-and-transformers/multihead-attention).
+    """
+    def __init__(self, num_hiddens, num_heads, dropout, bias=False, **kwargs):
+        super().__init__(**kwargs)
+        d2l.checks.integer(num_hiddens, 'num_hiddens', at_least=1)
+        d2l.checks.integer(num_heads, 'num_heads', at_least=1)
+        if num_hiddens % num_heads:
+            raise ValueError(f'num_hiddens ({num_hiddens}) must be a multiple'
+                             f' of num_heads ({num_heads})')
+        self.num_hiddens, self.num_heads = num_hiddens, num_heads
+        # W_q, W_k, W_v: every head's projections; W_o mixes the heads
+        self.W_q, self.W_k, self.W_v, self.W_o = (
+            nn.LazyLinear(num_hiddens, bias=bias) for _ in range(4))
+        self.attention = d2l.DotProductAttention(dropout)
+
+    def transpose_qkv(self, X):
+        """(B, n, d) -> (B*h, n, d/h): row b*h + i holds head i of example b."""
+        if X.dim() != 3 or X.shape[-1] % self.num_heads:
+            raise ValueError(f'expected (batch, steps, features) with features '
+                             f'a multiple of {self.num_heads}, got '
+                             f'{tuple(X.shape)}')
+        X = X.unflatten(-1, (self.num_heads, -1))    # (B, n, h, d/h)
+        return X.transpose(1, 2).flatten(0, 1)       # (B*h, n, d/h)
+
+    def transpose_output(self, X):
+        """(B*h, n, d/h) -> (B, n, d): the inverse of transpose_qkv."""
+        if X.dim() != 3 or X.shape[0] % self.num_heads:
+            raise ValueError(f'expected (batch * {self.num_heads}, steps, '
+                             f'features), got {tuple(X.shape)}')
+        X = X.unflatten(0, (-1, self.num_heads))     # (B, h, n, d/h)
+        return X.transpose(1, 2).flatten(2)          # (B, n, d)
+
+    def forward(self, queries, keys, values, valid_lens):
+        # queries (B, n, d_q), keys (B, m, d_k), values (B, m, d_v)
+        d2l._check_attention_inputs(queries, keys, values)
+        Q = self.transpose_qkv(self.W_q(queries))    # (B*h, n, d/h)
+        K = self.transpose_qkv(self.W_k(keys))       # (B*h, m, d/h)
+        V = self.transpose_qkv(self.W_v(values))     # (B*h, m, d/h)
+        if valid_lens is not None:                   # (B,) or (B, n)
+            valid_lens = torch.as_tensor(valid_lens, device=queries.device)
+            if valid_lens.dim() == 0 or len(valid_lens) != len(queries):
+                raise ValueError(f'valid_lens needs one entry per example '
+                                 f'({len(queries)}), got shape '
+                                 f'{tuple(valid_lens.shape)}')
+            valid_lens = valid_lens.repeat_interleave(self.num_heads, dim=0)
+        output = self.attention(Q, K, V, valid_lens)  # (B*h, n, d/h)
+        return self.W_o(self.transpose_output(output))   # (B, n, d)
+
+
+class PositionalEncoding(nn.Module):
+    """Add fixed sinusoidal position codes to (B, T, d) inputs, then dropout.
+
+    Column pair (2j, 2j+1) of row i holds sin and cos of i / 10000^(2j/d).
+
+    Defined in Section 11.6 (attention-mechanisms-and-transformers/self-attention-and-positional-encoding).
+    """
+    def __init__(self, num_hiddens, dropout, max_len=1000):
+        super().__init__()
+        d = d2l.checks.integer(num_hiddens, 'num_hiddens', at_least=1)
+        self.max_len = d2l.checks.integer(max_len, 'max_len', at_least=1)
+        d2l.checks.real(dropout, 'dropout', at_least=0, at_most=1)
+        self.num_hiddens, self.dropout = d, nn.Dropout(dropout)
+        i = torch.arange(max_len, dtype=torch.float32)[:, None]  # (T_max, 1)
+        omega = 10000 ** (-torch.arange(0, d, 2) / d)    # (ceil(d/2),)
+        angles = i * omega                               # (T_max, ceil(d/2))
+        P = torch.zeros(1, max_len, d)
+        P[0, :, 0::2] = torch.sin(angles)
+        P[0, :, 1::2] = torch.cos(angles[:, :d // 2])    # odd d: one sin more
+        # a buffer follows the module to its device, outside the state_dict
+        self.register_buffer('P', P, persistent=False)   # (1, T_max, d)
+
+    def forward(self, X):                                # X: (B, T, d)
+        if X.dim() != 3 or X.shape[-1] != self.num_hiddens:
+            raise ValueError(f'expected (batch, steps, {self.num_hiddens}), '
+                             f'got {tuple(X.shape)}')
+        if X.shape[1] > self.max_len:
+            raise ValueError(f'{X.shape[1]} steps exceed max_len '
+                             f'{self.max_len}')
+        return self.dropout(X + self.P[:, :X.shape[1]])  # (B, T, d)
+
+
+class PositionWiseFFN(nn.Module):
+    """The same two-layer ReLU MLP applied at every position.
+
+    Defined in Section 11.7 (attention-mechanisms-and-transformers/transformer).
+    """
+    def __init__(self, ffn_num_hiddens, ffn_num_outputs):
+        super().__init__()
+        for name, n in (('ffn_num_hiddens', ffn_num_hiddens),
+                        ('ffn_num_outputs', ffn_num_outputs)):
+            d2l.checks.integer(n, name, at_least=1)
+        self.dense1 = nn.LazyLinear(ffn_num_hiddens)   # W_1, b_1
+        self.dense2 = nn.LazyLinear(ffn_num_outputs)   # W_2, b_2
+
+    def forward(self, X):                     # X: (..., d_in)
+        return self.dense2(F.relu(self.dense1(X)))     # (..., d_out)
+
+
+class AddNorm(nn.Module):
+    """Residual sum, then layer norm: LayerNorm(X + dropout(Y)).
+
+    Defined in Section 11.7 (attention-mechanisms-and-transformers/transformer).
+    """
+    def __init__(self, norm_shape, dropout):
+        super().__init__()
+        d2l.checks.real(dropout, 'dropout', at_least=0, at_most=1)
+        self.dropout = nn.Dropout(dropout)
+        self.ln = nn.LayerNorm(norm_shape)
+
+    def forward(self, X, Y):                  # X, Y: (B, T, d)
+        if X.shape != Y.shape:
+            raise ValueError(f'the residual sum needs equal shapes, got '
+                             f'{tuple(X.shape)} and {tuple(Y.shape)}')
+        return self.ln(X + self.dropout(Y))   # (B, T, d)
+
+
+class TransformerEncoderBlock(nn.Module):
+    """Self-attention and a positionwise FFN, each inside AddNorm.
+
+    Defined in Section 11.7 (attention-mechanisms-and-transformers/transformer).
+    """
+    def __init__(self, num_hiddens, ffn_num_hiddens, num_heads, dropout,
+                 use_bias=False):
+        super().__init__()
+        d = d2l.checks.integer(num_hiddens, 'num_hiddens', at_least=1)
+        self.attention = d2l.MultiHeadAttention(d, num_heads, dropout,
+                                                bias=use_bias)
+        self.addnorm1 = d2l.AddNorm(d, dropout)       # around attention
+        self.ffn = d2l.PositionWiseFFN(ffn_num_hiddens, d)
+        self.addnorm2 = d2l.AddNorm(d, dropout)       # around the FFN
+
+    def forward(self, X, valid_lens):         # X: (B, T, d), valid_lens: (B,)
+        Y = self.addnorm1(X, self.attention(X, X, X, valid_lens))
+        return self.addnorm2(Y, self.ffn(Y))  # (B, T, d)
+
+
+class TransformerEncoder(d2l.Encoder):
+    """Embedding, positional encoding and a stack of encoder blocks.
+
+    Defined in Section 11.7 (attention-mechanisms-and-transformers/transformer).
+    """
+    def __init__(self, vocab_size, num_hiddens, ffn_num_hiddens, num_heads,
+                 num_blks, dropout, use_bias=False):
+        super().__init__()
+        for name, n in (('vocab_size', vocab_size),
+                        ('num_hiddens', num_hiddens), ('num_blks', num_blks)):
+            d2l.checks.integer(n, name, at_least=1)
+        d = self.num_hiddens = num_hiddens
+        self.embedding = nn.Embedding(vocab_size, d)          # E
+        self.pos_encoding = d2l.PositionalEncoding(d, dropout)  # P
+        self.blks = nn.Sequential(*(d2l.TransformerEncoderBlock(
+            d, ffn_num_hiddens, num_heads, dropout, use_bias)
+            for _ in range(num_blks)))
+        self.attention_weights = [None] * num_blks
+
+    def forward(self, X, valid_lens):             # X: (B, T) token indices
+        if X.dim() != 2:
+            raise ValueError(f'expected source tokens of shape (batch, steps), '
+                             f'got {tuple(X.shape)}')
+        X = self.embedding(X) * math.sqrt(self.num_hiddens)      # (B, T, d)
+        X = self.pos_encoding(X)                                 # (B, T, d)
+        for i, blk in enumerate(self.blks):
+            X = blk(X, valid_lens)                               # (B, T, d)
+            self.attention_weights[i] = (
+                blk.attention.attention.attention_weights)       # (B*h, T, T)
+        return X
+
+
+def annotate(text, xy, xytext):
+    """Label the point `xy` of the current plot with `text` and an arrow.
+
+    Defined in Section 12.1 (optimization/optimization-intro).
+    """
+    for name, point in (('xy', xy), ('xytext', xytext)):
+        if len(point) != 2:
+            raise ValueError(f'{name} must be an (x, y) pair, got {point!r}')
+    d2l.plt.gca().annotate(text, xy=tuple(map(float, xy)),
+                           xytext=tuple(map(float, xytext)),
+                           arrowprops=dict(arrowstyle='->'))
+
+
+def train_2d(trainer, steps=20, f_grad=None):
+    """Run a 2-D optimizer from (-5, -2) for `steps` steps; return the path.
+
+    `trainer(x1, x2, s1, s2[, f_grad])` returns the new (x1, x2, s1, s2); the
+    slots s1, s2 hold an optimizer's state (momentum, Adagrad, RMSProp).
+
+    Defined in Section 12.3 (optimization/gd).
+    """
+    if not callable(trainer):
+        raise TypeError(f'trainer must be callable, got {trainer!r}')
+    steps = d2l.checks.integer(steps, 'steps', at_least=0)
+    x1, x2, s1, s2 = -5.0, -2.0, 0.0, 0.0
+    results = [(x1, x2)]
+    for _ in range(steps):
+        args = (x1, x2, s1, s2) if f_grad is None else (x1, x2, s1, s2, f_grad)
+        state = trainer(*args)
+        if not isinstance(state, (tuple, list)) or len(state) != 4:
+            raise ValueError('trainer must return (x1, x2, s1, s2), '
+                             f'got {state!r}')
+        x1, x2, s1, s2 = state
+        results.append((x1, x2))
+    print(f'epoch {steps}, x1: {float(x1):f}, x2: {float(x2):f}')
+    return results
+
+
+def show_trace_2d(f, results):
+    """Plot a 2-D optimization path (orange) over the contours of `f`.
+
+    Defined in Section 12.3 (optimization/gd).
+    """
+    P = np.array([(float(a), float(b)) for a, b in results]).reshape(-1, 2)
+    if len(P) == 0:
+        raise ValueError('results must hold at least one (x1, x2) point')
+    d2l.set_figsize()
+    d2l.plt.plot(P[:, 0], P[:, 1], '-o', color='#ff7f0e')
+    P = P[np.isfinite(P).all(axis=1)]
+    lo = np.minimum([-5.5, -3.0], P.min(axis=0, initial=0) - 0.5)
+    hi = np.maximum([1.0, 1.0], P.max(axis=0, initial=0) + 0.5)
+    step = max(0.1, (hi - lo).max() / 400)   # at most ~400 x 400 points
+    x1, x2 = torch.meshgrid(torch.arange(lo[0], hi[0], step),
+                            torch.arange(lo[1], hi[1], step), indexing='ij')
+    d2l.plt.contour(x1, x2, f(x1, x2), colors='#1f77b4')
+    d2l.plt.xlabel('x1')
+    d2l.plt.ylabel('x2')
+
+
+class Timer:
+    """A stopwatch that keeps the length of every interval it measured.
+
+    Defined in Section 12.5 (optimization/minibatch-sgd).
+    """
+    def __init__(self):
+        self.times = []                  # seconds, one entry per stop()
+        self.start()
+
+    def start(self):
+        """Begin a new interval."""
+        self.tik = time.perf_counter()
+
+    def stop(self):
+        """End the running interval; record its length and return it."""
+        if self.tik is None:
+            raise RuntimeError('Timer.stop() needs a running interval; '
+                               'call start() first')
+        self.times.append(time.perf_counter() - self.tik)
+        self.tik = None
+        return self.times[-1]
+
+    def avg(self):
+        """Mean length of the recorded intervals."""
+        if not self.times:
+            raise ValueError('Timer.avg() needs a recorded interval')
+        return self.sum() / len(self.times)
+
+    def sum(self):
+        """Total length of the recorded intervals."""
+        return float(np.sum(self.times))
+
+    def cumsum(self):
+        """Running totals: the time spent up to the end of each interval."""
+        return np.cumsum(self.times).tolist()
+
+
+d2l.DATA_HUB['airfoil'] = (  # NASA airfoil self-noise: 1,503 rows, 6 columns
+    d2l.DATA_URL + 'airfoil_self_noise.dat',
+    '76e5be1548fd8222e5074cf0faae75edff8cf93f')
+
+
+def get_data_ch11(batch_size=10, n=1500):
+    """Shuffled minibatches of the first n airfoil rows, standardized.
+
+    Every column is scaled with the mean and standard deviation of the whole
+    file. Returns (data_iter, feature_dim).
+
+    Defined in Section 12.5 (optimization/minibatch-sgd).
+    """
+    batch_size = d2l.checks.integer(batch_size, 'batch_size', at_least=1)
+    url, sha1 = d2l.DATA_HUB['airfoil']
+    data = np.genfromtxt(d2l.download(url, sha1_hash=sha1),
+                         delimiter='\t')                     # (1503, 6)
+    n = d2l.checks.integer(n, 'n', at_least=1, at_most=len(data))
+    data = (data - data.mean(axis=0)) / data.std(axis=0)     # per column
+    data = torch.tensor(data[:n], dtype=torch.float32)
+    data_iter = d2l.load_array((data[:, :-1], data[:, -1]), batch_size,
+                               is_train=True)                # X (B, 5), y (B,)
+    return data_iter, data.shape[1] - 1
+
+
+def train_ch11(trainer_fn, states, hyperparams, data_iter, feature_dim,
+               num_epochs=2):
+    """Fit linear regression with a from-scratch optimizer; plot the loss.
+
+    Returns the training time and the full-data loss at every logged point.
+
+    Defined in Section 12.5 (optimization/minibatch-sgd).
+    """
+    d2l._check_trainer_args(trainer_fn, hyperparams, data_iter)
+    feature_dim = d2l.checks.integer(feature_dim, 'feature_dim', at_least=1)
+    num_epochs = d2l.checks.integer(num_epochs, 'num_epochs', at_least=1)
+    params = [torch.normal(0.0, 0.01, (feature_dim, 1)).requires_grad_(),
+              torch.zeros(1, requires_grad=True)]             # w, b
+    def net(X):
+        return d2l.linreg(X, *params)
+    animator = d2l.Animator(xlabel='epoch', ylabel='loss',
+                            xlim=[0, num_epochs], ylim=[0.22, 0.35])
+    n, timer = 0, d2l.Timer()
+    for epoch in range(num_epochs):
+        for i, (X, y) in enumerate(data_iter):
+            d2l.squared_loss(net(X), y).mean().backward()
+            trainer_fn(params, states, hyperparams)
+            n += len(X)
+            if d2l._log_now(n, len(X), epoch, i, num_epochs, len(data_iter)):
+                timer.stop()        # the evaluation is not training time
+                animator.add(epoch + (i + 1) / len(data_iter),
+                             d2l.evaluate_loss(net, data_iter,
+                                               d2l.squared_loss))
+                timer.start()
+    animator.flush()
+    print(f'loss: {animator.Y[0][-1]:.3f}, '
+          f'{timer.sum() / num_epochs:.3f} sec/epoch')
+    return timer.cumsum(), animator.Y[0]
+
+
+def _check_trainer_args(trainer_fn, hyperparams, data_iter):
+    """Clear errors for the arguments train_ch11 and its concise twin share.
+
+    Defined in Section 12.5 (optimization/minibatch-sgd).
+    """
+    if not callable(trainer_fn):
+        raise TypeError(f'trainer_fn must be callable, got {trainer_fn!r}')
+    d2l.checks.instance(hyperparams, 'hyperparams', dict)
+    if len(data_iter) == 0:
+        raise ValueError('data_iter yields no minibatches')
+
+
+def _log_now(n, batch, epoch, i, num_epochs, num_batches):
+    """Log now? n examples seen crossed a multiple of 200, or the run ends.
+
+    Defined in Section 12.5 (optimization/minibatch-sgd).
+    """
+    crossed = (n - batch) // 200 < n // 200
+    return crossed or (epoch + 1 == num_epochs and i + 1 == num_batches)
+
+
+def train_concise_ch11(trainer_fn, hyperparams, data_iter, num_epochs=4):
+    """Fit linear regression with a torch.optim class; plot the loss.
+
+    Defined in Section 12.5 (optimization/minibatch-sgd).
+    """
+    d2l._check_trainer_args(trainer_fn, hyperparams, data_iter)
+    num_epochs = d2l.checks.integer(num_epochs, 'num_epochs', at_least=1)
+    feature_dim = next(iter(data_iter))[0].shape[1]
+    net = nn.Sequential(nn.Linear(feature_dim, 1))
+    nn.init.normal_(net[0].weight, std=0.01)
+    nn.init.zeros_(net[0].bias)             # as train_ch11 starts b at 0
+    optimizer = trainer_fn(net.parameters(), **hyperparams)
+    loss = nn.MSELoss(reduction='none')     # no 1/2: gradients twice ours
+    animator = d2l.Animator(xlabel='epoch', ylabel='loss',
+                            xlim=[0, num_epochs], ylim=[0.22, 0.35])
+    n, timer = 0, d2l.Timer()
+    for epoch in range(num_epochs):
+        for i, (X, y) in enumerate(data_iter):
+            optimizer.zero_grad()
+            y_hat = net(X)                               # (B, 1)
+            loss(y_hat, y.reshape(y_hat.shape)).mean().backward()
+            optimizer.step()
+            n += len(X)
+            if d2l._log_now(n, len(X), epoch, i, num_epochs, len(data_iter)):
+                timer.stop()
+                animator.add(epoch + (i + 1) / len(data_iter),  # half MSE
+                             d2l.evaluate_loss(net, data_iter, loss) / 2)
+                timer.start()
+    animator.flush()
+    print(f'loss: {animator.Y[0][-1]:.3f}, '
+          f'{timer.sum() / num_epochs:.3f} sec/epoch')
+
+
+def trajectory_gap(trainer_fn, init_states, hyperparams, torch_cls,
+                   torch_kwargs, num_steps=20):
+    """Largest parameter gap between a from-scratch optimizer and torch_cls.
+
+    Both fit one small least-squares problem in float64 from the same start;
+    init_states(3) makes the states of trainer_fn (None: it keeps none).
+
+    Defined in Section 12.5 (optimization/minibatch-sgd).
+    """
+    num_steps = d2l.checks.integer(num_steps, 'num_steps', at_least=1)
+    gen = torch.Generator().manual_seed(0)
+    X = torch.randn(num_steps, 4, 3, generator=gen, dtype=torch.float64)
+    y = torch.randn(num_steps, 4, generator=gen, dtype=torch.float64)
+    ours = [torch.ones(3, 1, dtype=torch.float64, requires_grad=True),
+            torch.zeros(1, dtype=torch.float64, requires_grad=True)]
+    theirs = [p.detach().clone().requires_grad_() for p in ours]
+    states = d2l._float64(init_states(3)) if init_states else None
+    hyperparams = dict(hyperparams)          # a step counter may change it
+    optimizer = torch_cls(theirs, **torch_kwargs)
+    gap = 0.0
+    for X_t, y_t in zip(X, y):                       # X_t (4, 3), y_t (4,)
+        for params in (ours, theirs):
+            l = d2l.squared_loss(d2l.linreg(X_t, *params), y_t).mean()
+            l.backward()
+        trainer_fn(ours, states, hyperparams)
+        optimizer.step()
+        optimizer.zero_grad()
+        with torch.no_grad():
+            gap = max([gap] + [float((p - q).abs().max())
+                               for p, q in zip(ours, theirs)])
+    return gap
+
+
+def _float64(states):
+    """A float64 copy of a tensor or of nested lists/tuples of tensors.
+
+    Defined in Section 12.5 (optimization/minibatch-sgd).
+    """
+    if torch.is_tensor(states):
+        return states.double()
+    return type(states)(d2l._float64(s) for s in states)
 
 
 def t_tail(t, df):
@@ -2335,10 +2931,6 @@ def tokenize(lines, token='word'):
     if token == 'char':
         return [list(line) for line in lines]
     raise ValueError(f"token must be 'word' or 'char', got {token!r}")
-
-
-d2l.DATA_HUB['fra-eng'] = (d2l.DATA_URL + 'fra-eng.zip',
-                           '94646ad1522d915e7b0f9296181140edcf86a4f5')
 
 
 def read_data_nmt():
