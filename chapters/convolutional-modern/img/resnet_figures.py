@@ -36,19 +36,7 @@ def box(cx, cy, w, h, s, color=BLUE, size=12):
             label(cx, cy + size / 3, s, size=size)]
 
 
-def line(x1, y1, x2, y2, tip=True, color=GRAY, dash=False):
-    extra = ' stroke-dasharray="4 3"' if dash else ''
-    end = ' marker-end="url(#tip)"' if tip else ''
-    return (f'<line x1="{x1:g}" y1="{y1:g}" x2="{x2:g}" y2="{y2:g}" '
-            f'stroke="{color}" stroke-width="1.5"{extra}{end}/>')
-
-
-def path(points, tip=True, color=GRAY):
-    d = ' '.join(f'{"M" if i == 0 else "L"}{x:g},{y:g}'
-                 for i, (x, y) in enumerate(points))
-    end = ' marker-end="url(#tip)"' if tip else ''
-    return (f'<path d="{d}" fill="none" stroke="{color}" stroke-width="1.5"'
-            f'{end}/>')
+line, path = figure_svg.line, figure_svg.path
 
 
 def plus(cx, cy, r=9):
