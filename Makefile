@@ -74,7 +74,8 @@ book-test:  ## browser, link and PDF tests of the book (needs make book-deps)
 bench:  ## run the benchmarks in bench/ against d2l==1.0.3 (summary: bench/RESULTS.md)
 	$(PY) bench/run.py && $(PY) bench/bench_fashion_mnist.py && \
 	$(PY) bench/bench_lenet.py --threads 1 && $(PY) bench/bench_resnet.py && \
-	$(PY) bench/bench_gru_lm.py && $(PY) bench/bench_transformer.py
+	$(PY) bench/bench_gru_lm.py && $(PY) bench/bench_transformer.py && \
+	$(PY) bench/bench_airfoil.py
 
 clean:  ## remove build outputs and caches (not the data cache)
 	rm -rf _build .pytest_cache

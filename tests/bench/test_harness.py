@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+import bench_airfoil
 import bench_fashion_mnist
 import bench_gru_lm
 import bench_lenet
@@ -117,7 +118,8 @@ def fake_bench(monkeypatch, tmp_path):
 
 
 ROWS = {'lenet': [2.0, 3000.0, 0.7], 'resnet': [1.0, 12.0, 0.5, 0.6, 1.0],
-        'fashion': [0.1, 0.5, 120000.0], 'gru': [3.0, 150000.0, 7.1]}
+        'fashion': [0.1, 0.5, 120000.0], 'gru': [3.0, 150000.0, 7.1],
+        'airfoil': [0.5, 0.02, 0.246]}
 NO_REF = ['--ref-python', '/nonexistent/python']
 
 
@@ -163,3 +165,20 @@ def test_gru_lm_main_wiring(fake_bench, monkeypatch, tmp_path, capsys):
     assert '150000 chars/s' in out and 'profile report' in out
     result = json.loads((tmp_path / 'results' / 'gru_lm.json').read_text())
     assert result['runs']['ours'] == [ROWS['gru']] * 2
+
+
+def test_airfoil_main_wiring(fake_bench, monkeypatch, tmp_path, capsys):
+    fake_bench.name = 'airfoil'
+    mirror = tmp_path / 'mirror'
+    mirror.mkdir()
+    (mirror / 'airfoil_self_noise.dat').write_text('1\t2\t3\t4\t5\t6\n')
+    monkeypatch.setenv('D2L_DATA_MIRROR', str(mirror))
+    assert bench_airfoil.main(NO_REF + ['--epochs', '3', '--repeats', '2',
+                                        '--batch-size', '7']) == 0
+    assert len(fake_bench.seen) == 2
+    code = fake_bench.seen[0]
+    assert 'get_data_ch11(batch_size=7)' in code
+    assert "{'lr': 0.05}" in code and 'num_epochs=3' in code
+    assert 'loss 0.246' in capsys.readouterr().out
+    result = json.loads((tmp_path / 'results' / 'airfoil.json').read_text())
+    assert result['runs']['ours'] == [ROWS['airfoil']] * 2
