@@ -1,0 +1,64 @@
+"""Tests of Section 13.1 (hybridize): the Benchmark context manager."""
+import time
+
+import pytest
+
+from d2l import torch as d2l
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A fake perf_counter that returns the listed instants in turn."""
+    def install(*instants):
+        ticks = iter(instants)
+        monkeypatch.setattr(time, 'perf_counter', lambda: next(ticks))
+    return install
+
+
+def test_benchmark_prints_and_keeps_seconds(clock, capsys):
+    clock(10.0, 12.25)                  # enter, exit
+    with d2l.Benchmark('matmul') as bench:
+        pass
+    assert bench.elapsed == 2.25
+    assert capsys.readouterr().out == 'matmul: 2.2500 sec\n'
+
+
+def test_benchmark_default_description(clock, capsys):
+    clock(0.0, 0.5)
+    with d2l.Benchmark():
+        pass
+    assert capsys.readouterr().out == 'Done: 0.5000 sec\n'
+
+
+def test_benchmark_is_reusable(clock, capsys):
+    clock(0.0, 1.0, 5.0, 5.5)           # two blocks, one object
+    bench = d2l.Benchmark('loop')
+    assert bench.elapsed is None
+    with bench:
+        pass
+    with bench:
+        pass
+    assert bench.elapsed == 0.5
+    assert capsys.readouterr().out.splitlines() == ['loop: 1.0000 sec',
+                                                    'loop: 0.5000 sec']
+
+
+def test_benchmark_times_a_failing_block_and_reraises(clock, capsys):
+    clock(0.0, 3.0)
+    bench = d2l.Benchmark('oops')
+    with pytest.raises(ZeroDivisionError):
+        with bench:
+            1 / 0
+    assert bench.elapsed == 3.0
+    assert capsys.readouterr().out == 'oops: 3.0000 sec\n'
+
+
+def test_benchmark_measures_real_time():
+    with d2l.Benchmark('sleep') as bench:
+        time.sleep(0.01)
+    assert 0.01 <= bench.elapsed < 1.0
+
+
+def test_benchmark_rejects_a_non_string_description():
+    with pytest.raises(TypeError, match='description must be str, got int 3'):
+        d2l.Benchmark(3)
