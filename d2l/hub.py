@@ -338,10 +338,14 @@ def download(url, folder='../data', sha1_hash=None):
     The cache, then the mirror folders, then the network are tried; the
     SHA-1 is checked at every step, and a corrupt cached copy is replaced.
     Without `sha1_hash` a file is checked only for length and type, on every
-    call, and a download warns with the SHA-1 to pin.
+    call, and a download warns with the SHA-1 to pin. A ``DATA_HUB`` name
+    instead of a URL stands for its registered URL and SHA-1, as in d2l 1.0.3.
     """
+    if isinstance(url, str) and '/' not in url and url in DATA_HUB:
+        url, sha1_hash = DATA_HUB[url]
     if not isinstance(url, str) or '/' not in url:
-        raise ValueError(f'expected a URL ending in a file name, got {url!r}')
+        raise ValueError(f'expected a URL ending in a file name or a '
+                         f'DATA_HUB name, got {url!r}')
     name = url.rstrip('/').split('/')[-1]
     cache = _cache_folder(folder)
     cache.mkdir(parents=True, exist_ok=True)

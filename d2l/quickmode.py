@@ -74,7 +74,8 @@ def cap_epochs(max_epochs, batches_per_epoch):
 def mode():
     """One line naming the mode that runs, for a notebook's settings cell."""
     if is_quick():
-        return ('quick mode (D2L_QUICK=1): at most '
-                f"{LIMITS['max_train_steps']} training minibatches per run "
-                f"({LIMITS['max_train_batches']} per epoch), small data")
+        return ('quick mode (D2L_QUICK=1): small data and short runs; '
+                f"the Trainer takes at most {LIMITS['max_train_steps']} "
+                f"training minibatches per run "
+                f"({LIMITS['max_train_batches']} per epoch)")
     return 'full mode: the book configuration'

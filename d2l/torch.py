@@ -112,6 +112,8 @@ def _as_floats(curve):
     """
     if torch.is_tensor(curve):
         return curve.detach().cpu()
+    if getattr(curve, 'ndim', 0) >= 1:     # NumPy or pandas: (n,) or (n, 1)
+        return np.asarray(curve, dtype=float)
     return [float(v.detach() if torch.is_tensor(v) else v) for v in curve]
 
 
@@ -370,8 +372,8 @@ class Trainer(d2l.HyperParameters):
     @property
     def num_epochs(self):
         """Epochs a run takes: max_epochs, fewer in quick mode."""
-        return d2l.quickmode.cap_epochs(self.max_epochs,
-                                        self.num_train_batches)
+        batches = getattr(self, 'num_train_batches', 0)  # 0: not counted yet
+        return d2l.quickmode.cap_epochs(self.max_epochs, batches)
 
     def prepare_data(self, data):
         """Get the loaders of `data` and the numbers of batches and epochs."""
@@ -389,7 +391,8 @@ class Trainer(d2l.HyperParameters):
         Defined in Section 6.7 (builders-guide/use-gpu).
         """
         model.trainer = self
-        model.board.xlim = [0, self.num_epochs]
+        if hasattr(model, 'board'):      # a model of your own may plot nothing
+            model.board.xlim = [0, self.num_epochs]
         if self.gpus:
             model.to(self.gpus[0])
         self.model = model
@@ -409,7 +412,8 @@ class Trainer(d2l.HyperParameters):
                 for self.epoch in range(self.num_epochs):
                     self.fit_epoch()
         finally:
-            model.board.flush()
+            if hasattr(model, 'board'):
+                model.board.flush()
 
     def fit_epoch(self):
         """One pass of minibatch updates, then one pass of validation.
@@ -2339,6 +2343,27 @@ def _float64(states):
     if torch.is_tensor(states):
         return states.double()
     return type(states)(d2l._float64(s) for s in states)
+
+
+class Benchmark:
+    """Time the block of a `with` statement and print the seconds it took.
+
+    Built on d2l.Timer; the seconds also stay on the object as `elapsed`.
+
+    Defined in Section 13.1 (computational-performance/hybridize).
+    """
+    def __init__(self, description='Done'):
+        self.description = d2l.checks.instance(description, 'description',
+                                               str)
+        self.elapsed = None              # seconds of the last block timed
+
+    def __enter__(self):
+        self.timer = d2l.Timer()         # starts the clock
+        return self
+
+    def __exit__(self, *args):
+        self.elapsed = self.timer.stop()
+        print(f'{self.description}: {self.elapsed:.4f} sec')
 
 
 def t_tail(t, df):

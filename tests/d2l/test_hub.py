@@ -130,6 +130,21 @@ def test_download_rejects_a_non_url():
         d2l.download(42)
 
 
+def test_download_rejects_a_name_that_is_not_in_the_hub():
+    with pytest.raises(ValueError, match='or a DATA_HUB name'):
+        d2l.download('no-such-dataset')
+
+
+def test_download_takes_a_data_hub_name_like_d2l_1_0_3(cache, mirror):
+    """``d2l.download('airfoil')``, as chapter 12 of the print book calls it,
+    is the registered URL with its SHA-1 checked."""
+    url, sha = d2l.DATA_HUB['airfoil']
+    by_name = d2l.download('airfoil')
+    assert by_name == d2l.download(url, sha1_hash=sha)
+    assert pathlib.Path(by_name).name == 'airfoil_self_noise.dat'
+    assert hub.sha1(by_name) == sha
+
+
 class _Response:
     """A stand-in for requests' streamed response."""
     def __init__(self, status=200, body=b'', ctype='application/zip',

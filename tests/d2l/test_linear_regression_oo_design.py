@@ -228,6 +228,34 @@ def test_fit_accepts_a_duck_typed_model(full):
     assert model.trained == 4
 
 
+class BoardlessModule(ReaderModule):
+    """A reader's model that keeps no progress board at all."""
+    def __init__(self):
+        super().__init__()
+        del self.board
+
+
+def test_fit_trains_a_model_without_a_board(full):
+    model = BoardlessModule()
+    data = d2l.SyntheticRegressionData(torch.tensor([2.0, -1.0]), 1.0,
+                                       num_train=64, num_val=32,
+                                       batch_size=32)
+    trainer = d2l.Trainer(max_epochs=3)
+    trainer.fit(model, data)
+    assert model.trained == 6 and model.trainer is trainer
+    assert not hasattr(model, 'board')
+
+
+def test_prepare_model_before_prepare_data_sizes_the_board(quick):
+    """Before the minibatches are counted, num_epochs is max_epochs even in
+    quick mode; the count then applies the quick-mode budget."""
+    trainer, model = d2l.Trainer(max_epochs=50), Tiny()
+    trainer.prepare_model(model)
+    assert trainer.num_epochs == 50 and model.board.xlim == [0, 50]
+    trainer.prepare_data(Pairs())
+    assert trainer.num_epochs == d2l.quickmode.cap_epochs(50, 4) < 50
+
+
 class HalfTrainer(d2l.Trainer):
     """Overrides prepare_data the published way: no num_epochs set."""
     def prepare_data(self, data):

@@ -13,6 +13,7 @@ import collections
 import re
 
 import matplotlib
+import pytest
 import torch
 
 from d2l import torch as d2l
@@ -164,3 +165,24 @@ def test_later_chapters_uses_of_the_data_and_vocab(mirror):
     assert {src_vocab.idx_to_token[src_vocab.token_to_idx[t]]
             for t in ('go', '.')} == {'go', '.'}
     assert counter['go'] == dict(src_vocab.token_freqs)['go'] == 2
+
+
+# --- 9.1: one-step predictions drawn next to the labels ----------------------
+
+def test_plot_takes_a_tensor_column_and_a_numpy_column_together():
+    """9.1 plots labels (a (n, 1) tensor) with predictions converted by
+    ``.detach().numpy()`` (a (n, 1) array) against a 1-D time axis."""
+    import matplotlib.pyplot as plt
+    time = torch.arange(1, 61, dtype=torch.float32)
+    series = torch.sin(0.1 * time)
+    lagged = torch.stack([series[i: i + 56] for i in range(4)], 1)  # (56, 4)
+    labels = series[4:].reshape(-1, 1)                                # (56, 1)
+    net = torch.nn.Linear(4, 1)
+    preds = net(lagged).detach().numpy()                              # (56, 1)
+    d2l.plot(time[4:], [labels, preds], 'time', 'x',
+             legend=['labels', '1-step preds'], figsize=(6, 3))
+    lines = plt.gca().get_lines()
+    assert len(lines) == 2
+    assert lines[0].get_ydata().tolist() == labels.flatten().tolist()
+    assert lines[1].get_ydata() == pytest.approx(preds.flatten().tolist())
+    plt.close('all')
