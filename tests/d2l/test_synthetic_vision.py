@@ -1,0 +1,303 @@
+"""Tests of d2l/synthetic_vision.py, the stand-in data of chapter 14.
+
+The layouts are read the way the book's loaders read the real archives:
+pandas for the banana CSV, torchvision's image reader and ImageFolder, the
+VOC split lists and colour-to-class table, the Kaggle label files.
+"""
+import hashlib
+import os
+import pathlib
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+import torchvision
+from torchvision.io import ImageReadMode, read_image
+
+from d2l import synthetic_vision as sv
+
+pytestmark = pytest.mark.filterwarnings(   # torchvision 0.29's reader notice
+    'ignore:The image decoding:DeprecationWarning')
+
+
+def _tree_digest(root):
+    """{relative path: SHA-1} of every file under `root`."""
+    root = pathlib.Path(root)
+    return {str(p.relative_to(root)): hashlib.sha1(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob('*')) if p.is_file()}
+
+
+def _yellow(img):
+    """Pixels of a banana sprite: red and green well above blue. img: HWC."""
+    rgb = np.asarray(img, np.int32)
+    return ((rgb[..., 0] - rgb[..., 2] > 60)
+            & (rgb[..., 1] - rgb[..., 2] > 40))
+
+
+# ------------------------------------------------------------- the renderer
+
+def test_palette_is_voc_colours_with_the_border_colour():
+    assert sv.VOC_PALETTE[:5].tolist() == [[0, 0, 0], [128, 0, 0],
+                                          [0, 128, 0], [128, 128, 0],
+                                          [0, 0, 128]]
+    assert sv.VOC_PALETTE[8].tolist() == [64, 0, 0]
+    assert sv.VOC_PALETTE[20].tolist() == [0, 64, 128]
+    assert sv.VOC_PALETTE[sv.BORDER].tolist() == [224, 224, 192]
+
+
+def test_same_seed_same_image_other_seed_other_image():
+    a = np.asarray(sv.render_labelled('breeds', 3, seed=1, index=2))
+    b = np.asarray(sv.render_labelled('breeds', 3, seed=1, index=2))
+    c = np.asarray(sv.render_labelled('breeds', 3, seed=2, index=2))
+    assert np.array_equal(a, b)
+    assert a.shape != c.shape or not np.array_equal(a, c)
+
+
+def test_synthetic_cifar_is_balanced_and_split_dependent():
+    X, y = sv.synthetic_cifar(30, seed=0)
+    assert X.shape == (30, 32, 32, 3) and X.dtype == np.uint8
+    assert y.dtype == np.int64 and np.bincount(y).tolist() == [3] * 10
+    X_test, _ = sv.synthetic_cifar(30, seed=0, split='test')
+    assert not np.array_equal(X, X_test)
+
+
+def test_an_image_does_not_depend_on_the_set_size():
+    X, y = sv.synthetic_cifar(12, seed=4)
+    img = sv.render_labelled('cifar', int(y[7]), seed=4, index=7)
+    assert np.array_equal(X[7], np.asarray(img))
+
+
+@pytest.mark.parametrize('dataset, low, high', [('hotdog', 64, 96),
+                                                ('breeds', 150, 400)])
+def test_labelled_sizes_vary_within_their_range(dataset, low, high):
+    sizes = {sv.render_labelled(dataset, 1, index=i).size for i in range(6)}
+    assert len(sizes) > 1
+    assert all(low <= s <= high for size in sizes for s in size)
+
+
+@pytest.mark.parametrize('index', range(6))
+def test_box_is_tight_around_the_drawn_banana(index):
+    img, boxes = sv.render_boxed(index=index)
+    assert img.size == (256, 256) and boxes.shape == (1, 4)
+    xmin, ymin, xmax, ymax = boxes[0].tolist()
+    assert 0 <= xmin < xmax <= 256 and 0 <= ymin < ymax <= 256
+    ys, xs = np.nonzero(_yellow(img))
+    assert xs.size > 50                          # the sprite is really there
+    assert xmin - 1 <= xs.min() <= xmin + 3 and xmax - 4 <= xs.max() <= xmax
+    assert ymin - 1 <= ys.min() <= ymin + 3 and ymax - 4 <= ys.max() <= ymax
+
+
+def test_several_bananas_get_one_box_each_inside_the_image():
+    img, boxes = sv.render_boxed(index=3, split='test', count=4)
+    assert boxes.shape == (4, 4)
+    assert (boxes[:, :2] >= 0).all() and (boxes[:, 2:] <= 256).all()
+    yellow = _yellow(img)
+    for xmin, ymin, xmax, ymax in boxes.tolist():
+        assert yellow[ymin:ymax, xmin:xmax].sum() > 20
+
+
+def test_mask_uses_class_ids_and_border_only():
+    img, mask = sv.render_masked(index=5, num_classes=3)
+    assert mask.shape == (img.size[1], img.size[0]) and mask.dtype == np.uint8
+    assert set(np.unique(mask)) <= {0, 1, 2, 3, sv.BORDER}
+    assert (mask == sv.BORDER).any() and (mask == 0).any()
+
+
+def test_mask_border_separates_every_pair_of_classes():
+    _, mask = sv.render_masked(index=1)
+    m = mask.astype(int)
+    right = (m[:, 1:] != m[:, :-1])
+    assert ((m[:, 1:] == sv.BORDER) | (m[:, :-1] == sv.BORDER))[right].all()
+
+
+def test_small_fraction_gives_small_images():
+    small = [sv.render_masked(index=i, small=1.0)[0].size for i in range(3)]
+    assert all(64 <= s <= 120 for size in small for s in size)
+    large = [sv.render_masked(index=i, small=0.0)[0].size for i in range(3)]
+    assert all(200 <= s <= 400 for size in large for s in size)
+
+
+# ------------------------------------------------------------- bad input
+
+@pytest.mark.parametrize('call, error, message', [
+    (lambda: sv.render_labelled('cifar10', 0), ValueError,
+     'dataset must be one of'),
+    (lambda: sv.render_labelled('cifar', 10), ValueError,
+     'label must be an integer <= 9'),
+    (lambda: sv.render_labelled('hotdog', 1.0), TypeError,
+     'label must be an integer'),
+    (lambda: sv.render_labelled('cifar', 0, seed=True), TypeError,
+     'seed must be an integer'),
+    (lambda: sv.render_labelled('cifar', 0, split='valid'), ValueError,
+     'split must be one of'),
+    (lambda: sv.render_labelled('breeds', 0, sizes=(300, 200)), ValueError,
+     r'sizes\[1\] must be an integer >= 300'),
+    (lambda: sv.render_masked(sizes=(100,)), ValueError,
+     r'sizes must be \(smallest, largest\)'),
+    (lambda: sv.render_masked(num_classes=8), ValueError,
+     'num_classes must be an integer <= 7'),
+    (lambda: sv.render_boxed(count=0), ValueError,
+     'count must be an integer >= 1'),
+    (lambda: sv.synthetic_cifar(0), ValueError,
+     'num_images must be an integer >= 1'),
+])
+def test_bad_arguments_are_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+@pytest.mark.parametrize('name', ['bananas', 'bananas-synthetic-old',
+                                  '-synthetic'])
+def test_builder_wants_a_stand_in_name(tmp_path, name):
+    with pytest.raises(ValueError, match="must end in '-synthetic'"):
+        sv.build_bananas(tmp_path / name, num_train=1, num_val=1)
+    assert not (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize('parent', ['hotdog', 'VOCdevkit', 'banana-detection',
+                                    'kaggle_cifar10_tiny'])
+def test_builder_refuses_a_canonical_name_on_the_path(tmp_path, parent):
+    target = tmp_path / parent / 'x-synthetic'
+    with pytest.raises(ValueError, match='refusing to write a stand-in'):
+        sv.build_hotdog(target, num_train=1, num_test=1)
+    assert not (tmp_path / parent).exists()
+
+
+def test_builder_refuses_a_non_path_and_a_foreign_folder(tmp_path):
+    with pytest.raises(TypeError, match='target must be str or PathLike'):
+        sv.build_kaggle_cifar10(3)
+    foreign = tmp_path / 'mine-synthetic'
+    foreign.mkdir()
+    (foreign / 'notes.txt').write_text('keep me')
+    with pytest.raises(FileExistsError, match='not written by'):
+        sv.build_kaggle_cifar10(foreign, num_train=10, num_test=1)
+    assert (foreign / 'notes.txt').read_text() == 'keep me'
+
+
+# ------------------------------------------------------------- the builders
+
+def test_bananas_layout_reads_like_the_book(tmp_path):
+    data_dir = sv.build_bananas(tmp_path / 'bananas-synthetic', num_train=8,
+                                num_val=3)
+    for split, n in (('train', 8), ('val', 3)):
+        csv = os.path.join(data_dir, f'bananas_{split}', 'label.csv')
+        df = pd.read_csv(csv).set_index('img_name')
+        assert list(df.columns) == ['label', 'xmin', 'ymin', 'xmax', 'ymax']
+        assert len(df) == n and (df['label'] == 0).all()
+        for name, row in df.iterrows():
+            img = read_image(os.path.join(data_dir, f'bananas_{split}',
+                                          'images', name))
+            assert img.shape == (3, 256, 256) and img.dtype == torch.uint8
+            assert 0 <= row.xmin < row.xmax <= 256
+            assert 0 <= row.ymin < row.ymax <= 256
+            yellow = _yellow(img.permute(1, 2, 0).numpy())
+            inside = yellow[row.ymin:row.ymax, row.xmin:row.xmax].sum()
+            assert inside > 50 and inside >= 0.95 * yellow.sum()
+
+
+def test_builds_are_byte_identical_for_a_seed(tmp_path):
+    a = sv.build_bananas(tmp_path / 'a-synthetic', seed=3, num_train=3,
+                         num_val=2)
+    b = sv.build_bananas(tmp_path / 'b-synthetic', seed=3, num_train=3,
+                         num_val=2)
+    c = sv.build_bananas(tmp_path / 'c-synthetic', seed=4, num_train=3,
+                         num_val=2)
+    assert _tree_digest(a) == _tree_digest(b)
+    assert _tree_digest(a) != _tree_digest(c)
+
+
+def test_build_skips_when_complete_and_repairs_when_partial(tmp_path):
+    target = tmp_path / 'cifar-synthetic'
+    root = pathlib.Path(sv.build_kaggle_cifar10(target, num_train=20,
+                                                num_test=2))
+    before = _tree_digest(root)
+    stamp = (root / 'train' / '1.png').stat().st_mtime_ns
+    (root / 'train_valid_test').mkdir()                 # a reorg's output
+    sv.build_kaggle_cifar10(target, num_train=20, num_test=2)
+    assert (root / 'train' / '1.png').stat().st_mtime_ns == stamp
+    (root / 'train' / '7.png').unlink()
+    sv.build_kaggle_cifar10(target, num_train=20, num_test=2)
+    assert _tree_digest(root) == before
+    sv.build_kaggle_cifar10(target, num_train=10, num_test=2)
+    assert len(os.listdir(root / 'train')) == 10
+    assert not [p for p in tmp_path.iterdir() if 'partial' in p.name]
+
+
+def test_voc_layout_reads_like_the_book(tmp_path):
+    voc_dir = sv.build_voc(tmp_path / 'voc-synthetic', num_train=6,
+                           num_val=3, num_classes=4, small=0.3)
+    assert voc_dir.endswith(os.path.join('VOCdevkit', 'VOC2012'))
+    colormap2label = {(r * 256 + g) * 256 + b: k for k, (r, g, b)
+                      in enumerate(sv.VOC_PALETTE[:21].tolist())}
+    allowed = {tuple(c) for c in sv.VOC_PALETTE[:5].tolist()}
+    allowed.add((224, 224, 192))
+    sizes, ids = [], set()
+    for split, n in (('train', 6), ('val', 3)):
+        txt = os.path.join(voc_dir, 'ImageSets', 'Segmentation',
+                           f'{split}.txt')
+        with open(txt) as f:
+            names = f.read().split()
+        assert len(names) == n and not ids & set(names)
+        ids |= set(names)
+        for name in names:
+            img = read_image(os.path.join(voc_dir, 'JPEGImages',
+                                          f'{name}.jpg'))
+            label = read_image(os.path.join(voc_dir, 'SegmentationClass',
+                                            f'{name}.png'), ImageReadMode.RGB)
+            assert img.shape == label.shape and img.shape[0] == 3
+            rgb = label.numpy().astype(np.int64)
+            keys = np.unique((rgb[0] * 256 + rgb[1]) * 256 + rgb[2]).tolist()
+            colours = {(k >> 16, (k >> 8) & 255, k & 255) for k in keys}
+            assert colours <= allowed and (0, 0, 0) in colours
+            ids = {colormap2label.get(k) for k in keys}
+            assert ids <= {0, 1, 2, 3, 4, None}     # None: the border
+            sizes.append(img.shape[1:])
+    kept = [s for s in sizes if s[0] >= 128 and s[1] >= 192]
+    assert 0 < len(kept) < len(sizes)          # a crop filter drops some
+
+
+def test_hotdog_layout_reads_with_image_folder(tmp_path):
+    data_dir = sv.build_hotdog(tmp_path / 'hotdog-synthetic', num_train=4,
+                               num_test=2)
+    train = torchvision.datasets.ImageFolder(os.path.join(data_dir, 'train'))
+    test = torchvision.datasets.ImageFolder(os.path.join(data_dir, 'test'))
+    assert train.classes == ['hotdog', 'not-hotdog']
+    assert [y for _, y in train.samples] == [0] * 4 + [1] * 4
+    assert len(test) == 4 and train[0][0].mode == 'RGB'
+
+
+def test_kaggle_cifar10_layout_and_balance(tmp_path):
+    data_dir = sv.build_kaggle_cifar10(tmp_path / 'cifar10-synthetic',
+                                       num_train=30, num_test=4)
+    with open(os.path.join(data_dir, 'trainLabels.csv')) as f:
+        lines = f.readlines()
+    assert lines[0].strip() == 'id,label'
+    labels = dict(line.rstrip().split(',') for line in lines[1:])
+    assert sorted(labels, key=int) == [str(i) for i in range(1, 31)]
+    assert sorted(os.listdir(os.path.join(data_dir, 'train')),
+                  key=lambda f: int(f[:-4])) == [f'{i}.png' for i in
+                                                 range(1, 31)]
+    assert sorted(os.listdir(os.path.join(data_dir, 'test'))) == [
+        '1.png', '2.png', '3.png', '4.png']
+    counts = pd.Series(labels).value_counts()
+    assert set(counts.index) == set(sv.CIFAR_CLASSES) and (counts == 3).all()
+    assert read_image(os.path.join(data_dir, 'train', '5.png')).shape == (
+        3, 32, 32)
+
+
+def test_kaggle_dog_layout_and_balance(tmp_path):
+    data_dir = sv.build_kaggle_dog(tmp_path / 'dog-synthetic', num_breeds=4,
+                                   per_breed=3, num_test=3, sizes=(60, 90))
+    df = pd.read_csv(os.path.join(data_dir, 'labels.csv'))
+    assert list(df.columns) == ['id', 'breed']
+    assert list(df['id']) == sorted(df['id'])
+    assert df['id'].str.fullmatch('[0-9a-f]{32}').all()
+    assert (df['breed'].value_counts() == 3).all()
+    assert set(df['breed']) == set(sv.BREEDS[:4])
+    train = sorted(f[:-4] for f in os.listdir(os.path.join(data_dir,
+                                                           'train')))
+    assert train == list(df['id'])
+    assert len(os.listdir(os.path.join(data_dir, 'test'))) == 3
+    img = read_image(os.path.join(data_dir, 'train', train[0] + '.jpg'))
+    assert img.shape[0] == 3 and 60 <= min(img.shape[1:]) <= 90
