@@ -62,3 +62,53 @@ def test_benchmark_measures_real_time():
 def test_benchmark_rejects_a_non_string_description():
     with pytest.raises(TypeError, match='description must be str, got int 3'):
         d2l.Benchmark(3)
+
+
+# --- the notebook's own code -----------------------------------------------
+
+import math                                                  # noqa: E402
+
+import torch                                                 # noqa: E402
+from torch.nn import functional as F                         # noqa: E402
+
+from notebook_cells import notebook_code                     # noqa: E402
+
+local = notebook_code('computational-performance/hybridize.md',
+                      ('def gelu_tanh(', 'class OpLogger(',
+                       'def gelu_centered(', 'def best_times('))
+local.update(math=math, Benchmark=d2l.Benchmark)
+
+
+def test_gelu_tanh_matches_pytorch():
+    x = torch.linspace(-6, 6, 101, dtype=torch.float64)
+    assert torch.allclose(local['gelu_tanh'](x),
+                          F.gelu(x, approximate='tanh'), atol=1e-12)
+
+
+def test_op_logger_prints_the_eight_operations(capsys):
+    x = torch.ones(2, 3)
+    with local['OpLogger']():
+        local['gelu_tanh'](x)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == [
+        'pow', 'mul', 'add', 'mul', 'mul', 'tanh', 'add', 'mul']
+    assert all(line.endswith('-> (2, 3)') for line in lines)
+
+
+def test_gelu_centered_centres_only_a_positive_mean():
+    x = torch.randn(1000, dtype=torch.float64)
+    y = local['gelu_centered'](x)
+    assert abs(y.mean().item()) < 1e-12               # gelu(x) has mean > 0
+    z = torch.full((4,), -3.0, dtype=torch.float64)   # gelu(-3) < 0
+    assert torch.equal(local['gelu_centered'](z), local['gelu_tanh'](z))
+
+
+def test_best_times_keeps_the_fastest_round(clock, capsys):
+    # rounds alternate: a, b, a, b; each timing is (enter, exit)
+    clock(0.0, 3.0, 10.0, 11.0, 20.0, 22.0, 30.0, 34.0)
+    calls = []
+    fns = {'a': lambda X: calls.append('a'), 'b': lambda X: calls.append('b')}
+    best = local['best_times'](fns, None, calls=1, rounds=2)
+    assert best == {'a': 2.0, 'b': 1.0}
+    assert calls == ['a', 'b', 'a', 'b']
+    assert capsys.readouterr().out.splitlines()[0] == 'a: 3.0000 sec'
