@@ -16,7 +16,7 @@ by a seeded generator. Every image has a generator of its own, seeded from
 made, and the same seed gives byte-identical files.
 
 * class-labelled images: :func:`render_labelled` (``'cifar'``: 10 shape
-  classes at 32x32, all unchanged by a left-right flip; ``'hotdog'``: two
+  classes at 32x32, none changed by a left-right flip; ``'hotdog'``: two
   food-like classes; ``'breeds'``: 16 variants of one animal-like figure at
   variable sizes) and :func:`synthetic_cifar` for in-memory arrays;
 * images with boxes: :func:`render_boxed` (banana-like crescents);
@@ -44,10 +44,10 @@ from d2l import checks
 __all__ = ['CIFAR_CLASSES', 'HOTDOG_CLASSES', 'BREEDS', 'SEG_CLASSES',
            'VOC_PALETTE', 'BORDER', 'SUFFIX', 'CANONICAL_NAMES',
            'render_labelled', 'render_boxed', 'render_masked',
-           'synthetic_cifar', 'build_bananas', 'build_voc', 'build_hotdog',
-           'build_kaggle_cifar10', 'build_kaggle_dog']
+           'synthetic_cifar', 'describe', 'build_bananas', 'build_voc',
+           'build_hotdog', 'build_kaggle_cifar10', 'build_kaggle_dog']
 
-#: The ten "synthetic CIFAR" classes; a left-right flip keeps every label.
+#: The ten "synthetic CIFAR" classes; a left-right flip keeps each label.
 CIFAR_CLASSES = ('disc', 'ring', 'square', 'frame', 'triangle', 'cross',
                  'star', 'stripes', 'checker', 'pair')
 #: Folder names of the hot dog stand-in, as in ``hotdog.zip``.
@@ -119,9 +119,10 @@ def _colour(rng, hue=(0.0, 1.0), sat=(0.3, 0.9), val=(0.3, 0.9)):
 # ----------------------------------------------------------------- drawing
 
 def _noise(rng, h, w, cells):
-    """Smooth random field in [0, 1] of shape (h, w): upsampled coarse noise."""
+    """Smooth random field in [0, 1], shape (h, w): upsampled coarse noise."""
     coarse = Image.fromarray(rng.random((cells, cells)).astype(np.float32))
-    return np.clip(np.asarray(coarse.resize((w, h), Image.Resampling.BICUBIC)), 0, 1)
+    smooth = coarse.resize((w, h), Image.Resampling.BICUBIC)
+    return np.clip(np.asarray(smooth), 0, 1)
 
 
 def _background(rng, h, w, hue=(0.0, 1.0), grain=6.0):
@@ -230,7 +231,7 @@ def _coverage(parts, h, w, place, ss=1):
 
 
 def _paint(img, cover, colour, alpha=1.0):
-    """Blend `colour` (RGB or an (h, w, 3) texture) into `img` where covered."""
+    """Blend `colour` (RGB or (h, w, 3) texture) into `img` where covered."""
     cols, rows = np.flatnonzero(cover.any(0)), np.flatnonzero(cover.any(1))
     if cols.size:             # blend inside the shape's window only
         win = np.s_[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
@@ -359,7 +360,7 @@ def _coat(kind, rng):
 
 
 def _draw_breed(rng, label, h, w):
-    """An animal-like figure whose ears and coat (plus palette) name the breed."""
+    """An animal-like figure whose ears, coat and palette name the breed."""
     ears, coat = _EARS[label // len(_COATS)], _COATS[label % len(_COATS)]
     img = _background(rng, h, w, hue=(0.2, 0.65))
     body_ry = 0.35 + 0.05 * (label % 3)           # proportions differ by breed
@@ -453,7 +454,8 @@ def _banana(rng, h, w, img, scale, centre):
     ty = (1 - rb ** 2 + d ** 2) / (-2 * d)    # where the two circles cross
     tx = np.sqrt(max(1 - ty ** 2, 0.0))
     tips = [(_circle(0.22, x, ty), 1) for x in (-tx, tx)]
-    _paint(img, _coverage(tips, h, w, place, 2) * cover, np.array([90, 60, 20]))
+    brown = np.array([90, 60, 20])
+    _paint(img, _coverage(tips, h, w, place, 2) * cover, brown)
     return cover
 
 
@@ -488,7 +490,6 @@ def render_boxed(*, seed=0, index=0, split='train', size=256, count=1):
                 break
         centres.append((c, scale))
         boxes.append(_tight_box(_banana(rng, size, size, img, scale, c)))
-    img += 2 * rng.standard_normal(img.shape, np.float32)
     return _to_image(img), np.array(boxes, np.int64)
 
 
@@ -579,6 +580,8 @@ def _build(target, params, write):
         files = sorted(write(staging))
         record = {'params': params, 'files': files}
         (staging / _MARKER).write_text(json.dumps(record, indent=0) + '\n')
+        if _complete(root, params):        # a concurrent build came first
+            return root
         if root.exists():
             shutil.rmtree(root)            # ours, but partial or stale
         staging.rename(root)
@@ -588,6 +591,25 @@ def _build(target, params, write):
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return root
+
+
+def describe(folder):
+    """One line saying which stand-in `folder` (or a folder inside it) is.
+
+    For the visible line the policy asks of a notebook that runs on a
+    stand-in, e.g. ``print(synthetic_vision.describe(data_dir))``.
+    """
+    checks.instance(folder, 'folder', (str, os.PathLike))
+    path = pathlib.Path(folder).resolve()
+    for root in (path, *path.parents):
+        if (root / _MARKER).is_file():
+            params = json.loads((root / _MARKER).read_text())['params']
+            kind = params.pop('kind')
+            sizes = ', '.join(f'{k}={v}' for k, v in params.items())
+            return (f'stand-in data: generated {kind} set ({sizes}) in '
+                    f'{root.name}, not the book\'s data')
+    raise ValueError(f'{path} is not inside a folder written by '
+                     f'd2l.synthetic_vision')
 
 
 def _save(img, folder, name, **options):

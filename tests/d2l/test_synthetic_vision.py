@@ -164,6 +164,17 @@ def test_builder_refuses_a_canonical_name_on_the_path(tmp_path, parent):
     assert not (tmp_path / parent).exists()
 
 
+@pytest.mark.parametrize('build', [
+    sv.build_bananas, sv.build_voc, sv.build_hotdog, sv.build_kaggle_cifar10,
+    sv.build_kaggle_dog])
+def test_no_builder_writes_at_a_canonical_name(tmp_path, build):
+    for target in (tmp_path / 'kaggle_dog_tiny',
+                   tmp_path / 'VOCdevkit' / 'voc-synthetic'):
+        with pytest.raises(ValueError, match='stand-in'):
+            build(target)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_builder_refuses_a_non_path_and_a_foreign_folder(tmp_path):
     with pytest.raises(TypeError, match='target must be str or PathLike'):
         sv.build_kaggle_cifar10(3)
@@ -301,3 +312,14 @@ def test_kaggle_dog_layout_and_balance(tmp_path):
     assert len(os.listdir(os.path.join(data_dir, 'test'))) == 3
     img = read_image(os.path.join(data_dir, 'train', train[0] + '.jpg'))
     assert img.shape[0] == 3 and 60 <= min(img.shape[1:]) <= 90
+
+
+def test_describe_names_the_stand_in(tmp_path):
+    voc_dir = sv.build_voc(tmp_path / 'voc-synthetic', num_train=2,
+                           num_val=1)
+    line = sv.describe(voc_dir)
+    assert line.startswith('stand-in data: generated voc set (seed=0, '
+                           'num_train=2, num_val=1, num_classes=5')
+    assert line.endswith("in voc-synthetic, not the book's data")
+    with pytest.raises(ValueError, match='not inside a folder written by'):
+        sv.describe(tmp_path)
