@@ -1,0 +1,125 @@
+"""Tests of Section 13.3 (auto-parallelism): the notebook-local workload
+`chain`, the thread-count context manager, the timing helper `fastest`, the
+two schedules of independent chains, and the save pipeline.
+
+They execute the notebook's own cells that define these helpers (found by
+their first line), so they check exactly the code the reader sees. Oracles:
+torch.linalg.matrix_power, the thread count before and after, call
+counts, and the bytes that reach the disk.
+"""
+import concurrent.futures
+import contextlib
+import os
+import pathlib
+import re
+import tempfile
+
+import pytest
+import torch
+
+from d2l import torch as d2l
+
+SECTION = (pathlib.Path(__file__).resolve().parents[2] / 'chapters'
+           / 'computational-performance' / 'auto-parallelism.md')
+DEFINES = ('def chain(', '@contextlib.contextmanager', 'def fastest(',
+           'pool = concurrent', 'def save(', 'writer = concurrent')
+
+
+def notebook_code(defines):
+    """Namespace of the section's cells that start with one of `defines`,
+    with the modules its import cell provides."""
+    cells = re.findall(r'^```python\n(.*?)^```', SECTION.read_text(),
+                       flags=re.S | re.M)
+    namespace = {'torch': torch, 'd2l': d2l, 'os': os, 'contextlib':
+                 contextlib, 'concurrent': concurrent, 'tempfile': tempfile,
+                 'num_cores': 2, 'num_rounds': 2, 'num_big': 3}
+    found = [cell for cell in cells if cell.startswith(defines)]
+    assert len(found) == len(defines), [c.split('\n')[0] for c in found]
+    for cell in found:
+        exec(compile(cell, str(SECTION), 'exec'), namespace)
+    return namespace
+
+
+NB = notebook_code(DEFINES)
+
+
+def test_chain_is_the_sequence_of_powers():
+    Q = torch.randn(5, 5, dtype=torch.float64)
+    powers = NB['chain'](Q, 4)
+    assert len(powers) == 4
+    for k, P in enumerate(powers, start=2):
+        assert torch.allclose(P, torch.linalg.matrix_power(Q, k))
+    assert NB['chain'](Q, 0) == []
+
+
+def test_random_orthogonal_keeps_powers_bounded():
+    torch.manual_seed(0)
+    Q = NB['random_orthogonal'](16)
+    assert Q.shape == (16, 16)
+    assert torch.allclose(Q.T @ Q, torch.eye(16), atol=1e-5)
+    last = NB['chain'](Q, 30)[-1]
+    assert torch.allclose(last.T @ last, torch.eye(16), atol=1e-4)
+
+
+def test_intra_op_threads_restores_the_count_also_after_an_error():
+    before = torch.get_num_threads()
+    with NB['intra_op_threads'](1):
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+    with pytest.raises(RuntimeError, match='inside'):
+        with NB['intra_op_threads'](1):
+            raise RuntimeError('inside')
+    assert torch.get_num_threads() == before
+
+
+def test_fastest_runs_every_variant_in_every_round():
+    calls = {'a': 0, 'b': 0}
+
+    def count(name):
+        def fn():
+            calls[name] += 1
+        return fn
+
+    best = NB['fastest']({'a': (count('a'), 1), 'b': (count('b'), 1)},
+                         rounds=3)
+    assert calls == {'a': 3, 'b': 3}
+    assert set(best) == {'a', 'b'}
+    assert all(0 <= t < 1 for t in best.values())
+
+
+def test_schedules_agree_and_side_by_side_uses_one_thread():
+    torch.manual_seed(0)
+    Qs = [NB['random_orthogonal'](8) for _ in range(3)]
+    seq = NB['back_to_back'](Qs, 4)
+    par = NB['side_by_side'](Qs, 4)
+    assert len(seq) == len(par) == 3
+    for a, b, Q in zip(seq, par, Qs):
+        assert torch.allclose(a, b, atol=1e-6)
+        assert torch.allclose(a, torch.linalg.matrix_power(Q, 5), atol=1e-5)
+    # the workers set their own thread count, whatever the caller's is
+    assert NB['pool'].submit(torch.get_num_threads).result() == 1
+
+
+def test_save_writes_the_raw_float32_bytes(tmp_path):
+    X = torch.arange(6, dtype=torch.float32).reshape(2, 3)
+    NB['save'](X, str(tmp_path), 7)
+    data = (tmp_path / '7.bin').read_bytes()
+    assert data == X.numpy().tobytes() and len(data) == 24
+
+
+def test_both_save_schedules_leave_the_same_files(tmp_path):
+    torch.manual_seed(0)
+    Q = NB['random_orthogonal'](4)
+    a, b = tmp_path / 'a', tmp_path / 'b'
+    a.mkdir()
+    b.mkdir()
+    NB['compute_then_save'](Q, str(a))
+    NB['compute_and_save'](Q, str(b))
+    names = sorted(p.name for p in a.iterdir())
+    assert names == ['0.bin', '1.bin', '2.bin']          # num_big = 3
+    assert names == sorted(p.name for p in b.iterdir())
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes()
+    first = torch.frombuffer(bytearray((a / '0.bin').read_bytes()),
+                             dtype=torch.float32).reshape(4, 4)
+    assert torch.allclose(first, Q @ Q)

@@ -1,0 +1,138 @@
+"""Tests of Section 13.4 (hardware): the notebook-local helpers
+`best_time`, `parse_size`, `cache_sizes` and `sum_rate`, and the promise of
+the section's table that every figure has a source.
+
+The helpers are executed from the notebook's own cells (found by their
+first line). Oracles: hand-computed sizes, a fake sysfs tree, the thread
+count before and after, the bibliography, and the arithmetic of the
+specifications (transfer rate x width).
+"""
+import os
+import pathlib
+import re
+
+import pytest
+import torch
+
+from d2l import torch as d2l
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SECTION = ROOT / 'chapters' / 'computational-performance' / 'hardware.md'
+FIGURES = SECTION.parent / 'img' / 'hardware_figures.py'
+DEFINES = ('def best_time(', 'def parse_size(', 'def sum_rate(')
+
+
+def notebook_code(defines):
+    """Namespace of the section's cells that start with one of `defines`.
+
+    The cell of `parse_size` ends by reading this machine's caches, which
+    the namespace allows (it returns {} where sysfs is missing)."""
+    cells = re.findall(r'^```python\n(.*?)^```', SECTION.read_text(),
+                       flags=re.S | re.M)
+    namespace = {'torch': torch, 'd2l': d2l, 'os': os, 'pathlib': pathlib,
+                 'num_rounds': 2}
+    found = [cell for cell in cells if cell.startswith(defines)]
+    assert len(found) == len(defines), [c.split('\n')[0] for c in found]
+    for cell in found:
+        if cell.startswith('def sum_rate('):      # definition only, no sweep
+            cell = cell.split('\n\nsizes = ')[0]
+        exec(compile(cell, str(SECTION), 'exec'), namespace)
+    return namespace
+
+
+NB = notebook_code(DEFINES)
+
+
+@pytest.mark.parametrize('text, size', [('48K', 48 * 1024),
+                                        ('32768K\n', 32 * 2**20),
+                                        ('2M', 2 * 2**20), ('1G', 2**30),
+                                        ('512', 512)])
+def test_parse_size_reads_linux_cache_sizes(text, size):
+    assert NB['parse_size'](text) == size
+
+
+@pytest.mark.parametrize('text', ['', 'K', '1.5M', 'big'])
+def test_parse_size_names_what_it_cannot_read(text):
+    with pytest.raises(ValueError, match='cannot read a cache size'):
+        NB['parse_size'](text)
+
+
+def test_cache_sizes_keeps_data_and_unified_caches(tmp_path):
+    for i, (level, kind, size) in enumerate([('1', 'Data', '48K'),
+                                             ('1', 'Instruction', '32K'),
+                                             ('2', 'Unified', '1024K'),
+                                             ('3', 'Unified', '32768K')]):
+        index = tmp_path / f'index{i}'
+        index.mkdir()
+        (index / 'level').write_text(level + '\n')
+        (index / 'type').write_text(kind + '\n')
+        (index / 'size').write_text(size + '\n')
+    assert NB['cache_sizes'](str(tmp_path)) == {
+        'L1': 48 * 1024, 'L2': 2**20, 'L3': 32 * 2**20}
+    assert NB['cache_sizes'](str(tmp_path / 'missing')) == {}
+
+
+def test_best_time_is_the_minimum_and_restores_threads():
+    before = torch.get_num_threads()
+    calls = []
+    t = NB['best_time'](lambda: calls.append(torch.get_num_threads()), 1,
+                        rounds=4)
+    assert calls == [1, 1, 1, 1]
+    assert 0 <= t < 0.1
+    assert torch.get_num_threads() == before
+
+
+def test_sum_rate_is_a_positive_rate():
+    rate = NB['sum_rate'](2**14, total=2**18)
+    assert rate > 1e6                                  # bytes per second
+
+
+def table_rows():
+    text = SECTION.read_text()
+    block = text.split(':name: tab-hardware-numbers\n')[1].split(':::')[0]
+    rows = [line.split('|')[1:-1] for line in block.strip().splitlines()[2:]]
+    return [[cell.strip() for cell in row] for row in rows]
+
+
+def test_every_row_of_the_table_has_a_source_in_the_bibliography():
+    bib = (ROOT / 'chapters' / 'references.bib').read_text()
+    keys = set(re.findall(r'^@\w+\{([^,]+),', bib, flags=re.M))
+    rows = table_rows()
+    assert len(rows) == 18
+    for what, time, rate, source in rows:
+        cited = re.fullmatch(r'\{cite:p\}`([^`]+)`', source)
+        assert cited and cited.group(1) in keys, (what, source)
+        assert re.fullmatch(r'[\d.,]+ (ns|µs|ms)', time), (what, time)
+
+
+def seconds(time):
+    number, unit = time.split()
+    return float(number.replace(',', '')) * {'ns': 1e-9, 'µs': 1e-6,
+                                             'ms': 1e-3}[unit]
+
+
+def test_derived_rows_follow_from_the_specifications():
+    rows = {what: (time, rate) for what, time, rate, _ in table_rows()}
+    pcie = 128 / 130 / 8                     # line code, bits to bytes
+    derived = {
+        '1 MB from one DDR5-4800 memory channel': 4800e6 * 8,
+        '1 MB over PCIe 4.0 x16': 16e9 * 16 * pcie,
+        '1 MB over PCIe 5.0 x16': 32e9 * 16 * pcie,
+        '1 MB from an NVMe drive on PCIe 4.0 x4': 16e9 * 4 * pcie,
+        '1 MB over 100 Gbit/s Ethernet': 100e9 / 8,
+        '1 MB out of an H100 over all its NVLink links': 900e9 / 2,
+        '1 MB from an H200\'s HBM3e memory': 4800e9}
+    for start, bytes_per_s in derived.items():
+        (time, rate), = [v for k, v in rows.items() if k.startswith(start)]
+        assert float(rate.split()[0].replace(',', '')) == pytest.approx(
+            bytes_per_s / 1e9, rel=0.01), start
+        assert seconds(time) == pytest.approx(1e6 / bytes_per_s,
+                                              rel=0.06), start
+
+
+def test_the_ladder_figure_draws_the_times_of_the_table():
+    namespace = {'__file__': str(FIGURES), '__name__': 'figures'}
+    exec(compile(FIGURES.read_text(), str(FIGURES), 'exec'), namespace)
+    drawn = sorted(s for _, s, _ in namespace['TIMES'])
+    table = sorted(seconds(time) for _, time, _, _ in table_rows())
+    assert drawn == pytest.approx(table)
