@@ -660,7 +660,9 @@ def build_voc(target, *, seed=0, num_train=200, num_val=100, num_classes=5,
 
     VOCdevkit/VOC2012/ImageSets/Segmentation/{train,val}.txt,
     JPEGImages/<id>.jpg and SegmentationClass/<id>.png (palette-coded with
-    VOC_PALETTE: class k in colour k, borders (224, 224, 192)).
+    VOC_PALETTE: class k in colour k, borders (224, 224, 192)). Choose
+    `sizes` for the crop: the defaults keep about 90% of the images for a
+    128x192 crop, but none for the book's 320x480.
     """
     params = dict(kind='voc', seed=checks.integer(seed, 'seed', at_least=0),
                   num_train=_count(num_train, 'num_train'),
