@@ -293,41 +293,52 @@ def _draw_hotdog(rng, h, w):
     return img
 
 
+def _pizza(img, rng, h, w, place):
+    """Cheese wedge, crust and three slices of pepperoni."""
+    wedge = np.array([[0, -1], [0.75, 0.8], [-0.75, 0.8]])
+    _paint(img, _coverage([(wedge, 1)], h, w, place, 2),
+           _colour(rng, (0.1, 0.14), (0.6, 0.8), (0.85, 1.0)))
+    crust = [(_rect(-0.8, 0.65, 0.8, 0.95), 1)]
+    _paint(img, _coverage(crust, h, w, place, 2), _colour(rng, (0.07, 0.09)))
+    dots = [(_circle(0.14, x, y), 1)
+            for x, y in ((0, -0.3), (-0.25, 0.3), (0.25, 0.3))]
+    _paint(img, _coverage(dots, h, w, place, 2),
+           _colour(rng, (0.98, 1.02), (0.7, 0.9), (0.6, 0.8)))
+
+
+def _grapes(img, rng, h, w, place):
+    """A cluster of small discs."""
+    berries = [(_circle(0.25, *rng.uniform(-0.6, 0.6, 2)), 1)
+               for _ in range(int(rng.integers(6, 11)))]
+    _paint(img, _coverage(berries, h, w, place, 2),
+           _colour(rng, (0.75, 0.85), (0.4, 0.7), (0.3, 0.6)))
+
+
+def _cookie(img, rng, h, w, place):
+    """A brown disc with dark chips."""
+    _paint(img, _coverage([(_circle(), 1)], h, w, place, 2),
+           _colour(rng, (0.07, 0.1), (0.5, 0.7), (0.55, 0.75)))
+    chips = [(_circle(0.12, *rng.uniform(-0.6, 0.6, 2)), 1) for _ in range(6)]
+    _paint(img, _coverage(chips, h, w, place, 2), np.array([50, 30, 20]))
+
+
+def _salad(img, rng, h, w, place):
+    """A ragged green blob with tomato bits."""
+    t = np.linspace(0, 2 * np.pi, 40, endpoint=False)
+    r = 0.8 + 0.2 * rng.random(40)
+    blob = np.stack([r * np.cos(t), r * np.sin(t)], 1)
+    _paint(img, _coverage([(blob, 1)], h, w, place, 2),
+           _colour(rng, (0.25, 0.35), (0.6, 0.9), (0.45, 0.8)))
+    bits = [(_circle(0.15, *rng.uniform(-0.5, 0.5, 2)), 1) for _ in range(3)]
+    _paint(img, _coverage(bits, h, w, place, 2), np.array([210, 40, 30]))
+
+
 def _draw_other_food(rng, h, w):
     """Pizza slice, grapes, cookie or salad: food that is not a hot dog."""
     img = _background(rng, h, w, hue=(0.45, 0.75))
     place = _place(rng, h, w, min(h, w) * rng.uniform(0.3, 0.4), margin=1.1)
-    kind = int(rng.integers(4))
-    if kind == 0:      # pizza: cheese wedge, crust, pepperoni
-        wedge = np.array([[0, -1], [0.75, 0.8], [-0.75, 0.8]])
-        _paint(img, _coverage([(wedge, 1)], h, w, place, 2),
-               _colour(rng, (0.1, 0.14), (0.6, 0.8), (0.85, 1.0)))
-        _paint(img, _coverage([(_rect(-0.8, 0.65, 0.8, 0.95), 1)], h, w,
-                              place, 2), _colour(rng, (0.07, 0.09)))
-        dots = [(_circle(0.14, x, y), 1) for x, y in
-                ((0, -0.3), (-0.25, 0.3), (0.25, 0.3))]
-        _paint(img, _coverage(dots, h, w, place, 2),
-               _colour(rng, (0.98, 1.02), (0.7, 0.9), (0.6, 0.8)))
-    elif kind == 1:    # grapes: a cluster of small discs
-        berries = [(_circle(0.25, *rng.uniform(-0.6, 0.6, 2)), 1)
-                   for _ in range(int(rng.integers(6, 11)))]
-        _paint(img, _coverage(berries, h, w, place, 2),
-               _colour(rng, (0.75, 0.85), (0.4, 0.7), (0.3, 0.6)))
-    elif kind == 2:    # cookie with dark chips
-        _paint(img, _coverage([(_circle(), 1)], h, w, place, 2),
-               _colour(rng, (0.07, 0.1), (0.5, 0.7), (0.55, 0.75)))
-        chips = [(_circle(0.12, *rng.uniform(-0.6, 0.6, 2)), 1)
-                 for _ in range(6)]
-        _paint(img, _coverage(chips, h, w, place, 2), np.array([50, 30, 20]))
-    else:              # salad: a ragged green blob with tomato bits
-        t = np.linspace(0, 2 * np.pi, 40, endpoint=False)
-        r = 0.8 + 0.2 * rng.random(40)
-        blob = np.stack([r * np.cos(t), r * np.sin(t)], 1)
-        _paint(img, _coverage([(blob, 1)], h, w, place, 2),
-               _colour(rng, (0.25, 0.35), (0.6, 0.9), (0.45, 0.8)))
-        bits = [(_circle(0.15, *rng.uniform(-0.5, 0.5, 2)), 1)
-                for _ in range(3)]
-        _paint(img, _coverage(bits, h, w, place, 2), np.array([210, 40, 30]))
+    dishes = (_pizza, _grapes, _cookie, _salad)
+    dishes[int(rng.integers(len(dishes)))](img, rng, h, w, place)
     return img
 
 
@@ -562,7 +573,7 @@ def _complete(root, params):
 
 
 def _build(target, params, write):
-    """Run `write(folder) -> [relative file paths]` unless already done.
+    """Run `write(folder, params) -> [relative paths]` unless already done.
 
     Writes into a hidden sibling and renames it into place, so a folder with
     the marker is always complete; refuses to replace a foreign folder.
@@ -577,7 +588,7 @@ def _build(target, params, write):
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        files = sorted(write(staging))
+        files = sorted(write(staging, params))
         record = {'params': params, 'files': files}
         (staging / _MARKER).write_text(json.dumps(record, indent=0) + '\n')
         if _complete(root, params):        # a concurrent build came first
@@ -623,35 +634,68 @@ def _count(value, name):
     return checks.integer(value, name, at_least=1)
 
 
+def _seed(value):
+    return checks.integer(value, 'seed', at_least=0)
+
+
+def _write_bananas(root, p):
+    """bananas_{train,val}/images/<i>.png and their label.csv files."""
+    files = []
+    for split, n in (('train', p['num_train']), ('val', p['num_val'])):
+        folder = root / f'bananas_{split}'
+        rows = ['img_name,label,xmin,ymin,xmax,ymax']
+        for i in range(n):
+            img, boxes = render_boxed(seed=p['seed'], index=i, split=split,
+                                      size=p['size'])
+            name = _save(img, folder / 'images', f'{i}.png',
+                         compress_level=1)
+            rows.append(f'{name},0,' + ','.join(map(str, boxes[0])))
+            files.append(f'bananas_{split}/images/{name}')
+        (folder / 'label.csv').write_text('\n'.join(rows) + '\n')
+        files.append(f'bananas_{split}/label.csv')
+    return files
+
+
 def build_bananas(target, *, seed=0, num_train=1000, num_val=100, size=256):
     """Write the banana-detection layout; return the folder to read.
 
     bananas_{train,val}/images/<i>.png and bananas_{train,val}/label.csv
     with columns img_name,label,xmin,ymin,xmax,ymax (pixels, label 0).
     """
-    params = dict(kind='bananas', seed=checks.integer(seed, 'seed',
-                                                      at_least=0),
+    params = dict(kind='bananas', seed=_seed(seed),
                   num_train=_count(num_train, 'num_train'),
                   num_val=_count(num_val, 'num_val'),
                   size=checks.integer(size, 'size', at_least=64))
+    return str(_build(target, params, _write_bananas))
 
-    def write(root):
-        files = []
-        for split, n in (('train', params['num_train']),
-                         ('val', params['num_val'])):
-            folder = root / f'bananas_{split}'
-            rows = ['img_name,label,xmin,ymin,xmax,ymax']
-            for i in range(n):
-                img, boxes = render_boxed(seed=seed, index=i, split=split,
-                                          size=params['size'])
-                name = _save(img, folder / 'images', f'{i}.png',
-                             compress_level=1)
-                rows.append(f'{name},0,' + ','.join(map(str, boxes[0])))
-                files.append(f'bananas_{split}/images/{name}')
-            (folder / 'label.csv').write_text('\n'.join(rows) + '\n')
-            files.append(f'bananas_{split}/label.csv')
-        return files
-    return str(_build(target, params, write))
+
+def _write_voc_pair(voc, name, img, labels):
+    """JPEGImages/<name>.jpg and the palette-coded SegmentationClass PNG."""
+    _save(img, voc / 'JPEGImages', f'{name}.jpg', quality=90)
+    mask = Image.frombytes('P', labels.shape[::-1], labels.tobytes())
+    mask.putpalette(VOC_PALETTE.reshape(-1).tolist())
+    _save(mask, voc / 'SegmentationClass', f'{name}.png')
+    return [f'VOCdevkit/VOC2012/JPEGImages/{name}.jpg',
+            f'VOCdevkit/VOC2012/SegmentationClass/{name}.png']
+
+
+def _write_voc(root, p):
+    """The VOC tree; ids number on from the train split into val."""
+    voc = root / 'VOCdevkit' / 'VOC2012'
+    lists = voc / 'ImageSets' / 'Segmentation'
+    lists.mkdir(parents=True)
+    files, first = [], 1
+    for split, n in (('train', p['num_train']), ('val', p['num_val'])):
+        ids = [f'synth_{first + i:06d}' for i in range(n)]
+        for i, name in enumerate(ids):
+            files += _write_voc_pair(voc, name, *render_masked(
+                seed=p['seed'], index=i, split=split,
+                num_classes=p['num_classes'], sizes=p['sizes'],
+                small=p['small']))
+        (lists / f'{split}.txt').write_text('\n'.join(ids) + '\n')
+        files.append(f'VOCdevkit/VOC2012/ImageSets/Segmentation/{split}.txt')
+        first += n
+    return files
 
 
 def build_voc(target, *, seed=0, num_train=200, num_val=100, num_classes=5,
@@ -664,7 +708,7 @@ def build_voc(target, *, seed=0, num_train=200, num_val=100, num_classes=5,
     `sizes` for the crop: the defaults keep about 90% of the images for a
     128x192 crop, but none for the book's 320x480.
     """
-    params = dict(kind='voc', seed=checks.integer(seed, 'seed', at_least=0),
+    params = dict(kind='voc', seed=_seed(seed),
                   num_train=_count(num_train, 'num_train'),
                   num_val=_count(num_val, 'num_val'),
                   num_classes=checks.integer(num_classes, 'num_classes',
@@ -672,34 +716,20 @@ def build_voc(target, *, seed=0, num_train=200, num_val=100, num_classes=5,
                                              at_most=len(SEG_CLASSES) - 1),
                   sizes=list(_check_size_range(sizes, 'sizes', 32)),
                   small=checks.real(small, 'small', at_least=0, at_most=1))
-    palette = VOC_PALETTE.reshape(-1).tolist()
+    return str(_build(target, params, _write_voc) / 'VOCdevkit' / 'VOC2012')
 
-    def write(root):
-        voc = root / 'VOCdevkit' / 'VOC2012'
-        files, first = [], 1
-        for split, n in (('train', params['num_train']),
-                         ('val', params['num_val'])):
-            ids = [f'synth_{first + i:06d}' for i in range(n)]
-            for i, name in enumerate(ids):
-                img, labels = render_masked(
-                    seed=seed, index=i, split=split,
-                    num_classes=params['num_classes'],
-                    sizes=params['sizes'], small=params['small'])
-                _save(img, voc / 'JPEGImages', f'{name}.jpg', quality=90)
-                mask = Image.frombytes('P', labels.shape[::-1],
-                                       labels.tobytes())
-                mask.putpalette(palette)
-                _save(mask, voc / 'SegmentationClass', f'{name}.png')
-                files += [f'VOCdevkit/VOC2012/JPEGImages/{name}.jpg',
-                          f'VOCdevkit/VOC2012/SegmentationClass/{name}.png']
-            lists = voc / 'ImageSets' / 'Segmentation'
-            lists.mkdir(parents=True, exist_ok=True)
-            (lists / f'{split}.txt').write_text('\n'.join(ids) + '\n')
-            files.append(f'VOCdevkit/VOC2012/ImageSets/Segmentation/'
-                         f'{split}.txt')
-            first += n
-        return files
-    return str(_build(target, params, write) / 'VOCdevkit' / 'VOC2012')
+
+def _write_hotdog(root, p):
+    """{train,test}/{hotdog,not-hotdog}/<i>.png."""
+    files = []
+    for split, n in (('train', p['num_train']), ('test', p['num_test'])):
+        for label, cls in enumerate(HOTDOG_CLASSES):
+            for i in range(n):
+                img = render_labelled('hotdog', label, seed=p['seed'],
+                                      index=label * n + i, split=split)
+                files.append(f'{split}/{cls}/' +
+                             _save(img, root / split / cls, f'{i}.png'))
+    return files
 
 
 def build_hotdog(target, *, seed=0, num_train=200, num_test=100):
@@ -708,23 +738,29 @@ def build_hotdog(target, *, seed=0, num_train=200, num_test=100):
     {train,test}/{hotdog,not-hotdog}/<i>.png, `num_train` and `num_test`
     images per class.
     """
-    params = dict(kind='hotdog', seed=checks.integer(seed, 'seed',
-                                                     at_least=0),
+    params = dict(kind='hotdog', seed=_seed(seed),
                   num_train=_count(num_train, 'num_train'),
                   num_test=_count(num_test, 'num_test'))
+    return str(_build(target, params, _write_hotdog))
 
-    def write(root):
-        files = []
-        for split, n in (('train', params['num_train']),
-                         ('test', params['num_test'])):
-            for label, cls in enumerate(HOTDOG_CLASSES):
-                for i in range(n):
-                    img = render_labelled('hotdog', label, seed=seed,
-                                          index=label * n + i, split=split)
-                    _save(img, root / split / cls, f'{i}.png')
-                    files.append(f'{split}/{cls}/{i}.png')
-        return files
-    return str(_build(target, params, write))
+
+def _write_kaggle_cifar10(root, p):
+    """train/<id>.png, test/<id>.png (ids from 1) and trainLabels.csv."""
+    seed, rows = p['seed'], ['id,label']
+    y = _balanced(p['num_train'], len(CIFAR_CLASSES),
+                  _rng(seed, 'kaggle_cifar10', 'labels'))
+    files = []
+    for i, label in enumerate(y):
+        img = render_labelled('cifar', int(label), seed=seed, index=i)
+        files.append('train/' + _save(img, root / 'train', f'{i + 1}.png'))
+        rows.append(f'{i + 1},{CIFAR_CLASSES[label]}')
+    for i in range(p['num_test']):
+        label = int(_rng(seed, 'kaggle_cifar10', 'test', i).integers(10))
+        img = render_labelled('cifar', label, seed=seed, index=i,
+                              split='test')
+        files.append('test/' + _save(img, root / 'test', f'{i + 1}.png'))
+    (root / 'trainLabels.csv').write_text('\n'.join(rows) + '\n')
+    return files + ['trainLabels.csv']
 
 
 def build_kaggle_cifar10(target, *, seed=0, num_train=1000, num_test=5):
@@ -733,32 +769,41 @@ def build_kaggle_cifar10(target, *, seed=0, num_train=1000, num_test=5):
     train/<id>.png and test/<id>.png (ids from 1) and trainLabels.csv with
     header id,label and CIFAR_CLASSES names, balanced over the classes.
     """
-    params = dict(kind='kaggle_cifar10', seed=checks.integer(
-                      seed, 'seed', at_least=0),
+    params = dict(kind='kaggle_cifar10', seed=_seed(seed),
                   num_train=_count(num_train, 'num_train'),
                   num_test=_count(num_test, 'num_test'))
-
-    def write(root):
-        files, rows = [], ['id,label']
-        y = _balanced(params['num_train'], len(CIFAR_CLASSES),
-                      _rng(seed, 'kaggle_cifar10', 'labels'))
-        for i, label in enumerate(y):
-            img = render_labelled('cifar', int(label), seed=seed, index=i)
-            files.append('train/' + _save(img, root / 'train', f'{i + 1}.png'))
-            rows.append(f'{i + 1},{CIFAR_CLASSES[label]}')
-        for i in range(params['num_test']):
-            label = int(_rng(seed, 'kaggle_cifar10', 'test', i).integers(10))
-            img = render_labelled('cifar', label, seed=seed, index=i,
-                                  split='test')
-            files.append('test/' + _save(img, root / 'test', f'{i + 1}.png'))
-        (root / 'trainLabels.csv').write_text('\n'.join(rows) + '\n')
-        return files + ['trainLabels.csv']
-    return str(_build(target, params, write))
+    return str(_build(target, params, _write_kaggle_cifar10))
 
 
 def _kaggle_id(seed, split, index):
     """A 32-hex-digit file id like the Kaggle dog files', fixed by the seed."""
     return hashlib.md5(f'{seed}/{split}/{index}'.encode()).hexdigest()
+
+
+def _write_dog_image(root, p, split, index, label):
+    """One <split>/<id>.jpg; returns (relative path, id)."""
+    name = _kaggle_id(p['seed'], split, index)
+    img = render_labelled('breeds', label, seed=p['seed'], index=index,
+                          split=split, sizes=p['sizes'])
+    _save(img, root / split, f'{name}.jpg', quality=90)
+    return f'{split}/{name}.jpg', name
+
+
+def _write_kaggle_dog(root, p):
+    """train/<id>.jpg, test/<id>.jpg and labels.csv sorted by id."""
+    k = p['num_breeds']
+    y = _balanced(k * p['per_breed'], k, _rng(p['seed'], 'dog', 'labels'))
+    files, rows = [], []
+    for i, label in enumerate(y):
+        path, name = _write_dog_image(root, p, 'train', i, int(label))
+        files.append(path)
+        rows.append(f'{name},{BREEDS[label]}')
+    for i in range(p['num_test']):
+        label = int(_rng(p['seed'], 'dog', 'test', i).integers(k))
+        files.append(_write_dog_image(root, p, 'test', i, label)[0])
+    (root / 'labels.csv').write_text('\n'.join(['id,breed'] + sorted(rows))
+                                     + '\n')
+    return files + ['labels.csv']
 
 
 def build_kaggle_dog(target, *, seed=0, num_breeds=16, per_breed=40,
@@ -768,33 +813,10 @@ def build_kaggle_dog(target, *, seed=0, num_breeds=16, per_breed=40,
     train/<id>.jpg, test/<id>.jpg and labels.csv (id,breed; sorted by id),
     `per_breed` training images for each of the first `num_breeds` BREEDS.
     """
-    params = dict(kind='kaggle_dog', seed=checks.integer(seed, 'seed',
-                                                         at_least=0),
+    params = dict(kind='kaggle_dog', seed=_seed(seed),
                   num_breeds=checks.integer(num_breeds, 'num_breeds',
                                             at_least=2, at_most=len(BREEDS)),
                   per_breed=_count(per_breed, 'per_breed'),
                   num_test=_count(num_test, 'num_test'),
                   sizes=list(_check_size_range(sizes, 'sizes', 16)))
-
-    def write(root):
-        files, rows = [], []
-        n = params['num_breeds'] * params['per_breed']
-        y = _balanced(n, params['num_breeds'], _rng(seed, 'dog', 'labels'))
-        for i, label in enumerate(y):
-            name = _kaggle_id(seed, 'train', i)
-            img = render_labelled('breeds', int(label), seed=seed, index=i,
-                                  sizes=sizes)
-            files.append('train/' + _save(img, root / 'train', f'{name}.jpg',
-                                          quality=90))
-            rows.append(f'{name},{BREEDS[label]}')
-        for i in range(params['num_test']):
-            label = int(_rng(seed, 'dog', 'test', i).integers(num_breeds))
-            img = render_labelled('breeds', label, seed=seed, index=i,
-                                  split='test', sizes=sizes)
-            name = _kaggle_id(seed, 'test', i)
-            files.append('test/' + _save(img, root / 'test', f'{name}.jpg',
-                                         quality=90))
-        rows = ['id,breed'] + sorted(rows)
-        (root / 'labels.csv').write_text('\n'.join(rows) + '\n')
-        return files + ['labels.csv']
-    return str(_build(target, params, write))
+    return str(_build(target, params, _write_kaggle_dog))
