@@ -1,4 +1,6 @@
 """Tests of the saved code of Section 13.5 (multiple-gpus): split_batch."""
+import re
+
 import pytest
 import torch
 
@@ -73,3 +75,70 @@ def test_split_batch_on_two_gpus():
     assert [x.device.index for x in X_shards] == [0, 1]
     assert [t.device.index for t in y_shards] == [0, 1]
     assert torch.equal(torch.cat([x.cpu() for x in X_shards]), X)
+
+
+# --- the section's notebook-local code, run as the reader sees it -----------
+
+def function_cells(path, names):
+    """Source of the top-level functions `names` defined in path's cells
+    (a cell may go on with code that uses them; only the def is kept)."""
+    cells = re.findall(r'^```python\n(.*?)^```', path.read_text(),
+                       flags=re.S | re.M)
+    found = {}
+    for cell in cells:
+        lines = cell.splitlines()
+        for i, line in enumerate(lines):
+            name = re.match(r'def (\w+)\(', line)
+            if name and name.group(1) in names:
+                end = i + 1
+                while end < len(lines) and (not lines[end].strip() or
+                                            lines[end][0] in ' #'):
+                    end += 1
+                found[name.group(1)] = '\n'.join(lines[i:end])
+    assert set(found) == set(names), sorted(found)
+    return found
+
+
+@pytest.fixture(scope='module')
+def section():
+    """The section's replicate/gather_all_reduce/train_batch and its model."""
+    from torch.nn import functional as F
+    from test_distributed_gloo import SECTION, written_files
+    ns = {'torch': torch, 'F': F, 'd2l': d2l,
+          'split_batch': d2l.split_batch}
+    exec(written_files()['model.py'], ns)
+    for source in function_cells(SECTION, ('replicate', 'gather_all_reduce',
+                                           'train_batch')).values():
+        exec(source, ns)
+    return ns
+
+
+def test_gather_all_reduce_sums_in_place(section):
+    tensors = [torch.tensor([1.0, 2.0]), torch.tensor([10.0, 20.0]),
+               torch.tensor([100.0, 200.0])]
+    section['gather_all_reduce'](tensors)
+    assert all(t.tolist() == [111.0, 222.0] for t in tensors)
+
+
+def test_lenet_shapes_and_parameter_count(section):
+    params = section['init_params']()
+    assert [tuple(p.shape) for p in params[::2]] == [
+        (16, 1, 3, 3), (32, 16, 5, 5), (512, 128), (128, 10)]
+    assert sum(p.numel() for p in params) == 79946
+    assert section['lenet'](torch.zeros(3, 1, 28, 28), params).shape == \
+        (3, 10)
+
+
+def test_three_replicas_take_the_single_device_step(section):
+    gen = torch.Generator().manual_seed(0)
+    X = torch.randn(7, 1, 28, 28, generator=gen, dtype=torch.float64)
+    y = torch.randint(0, 10, (7,), generator=gen)
+    params = [p.double() for p in section['init_params'](seed=1)]
+    devices = ['cpu'] * 3
+    single = section['replicate'](params, 'cpu')
+    replicas = [section['replicate'](params, d) for d in devices]
+    section['train_batch'](X, y, [single], devices[:1], 0.5)
+    section['train_batch'](X, y, replicas, devices, 0.5)
+    for replica in replicas:
+        for p, q in zip(replica, single):
+            torch.testing.assert_close(p, q, rtol=0, atol=1e-12)
