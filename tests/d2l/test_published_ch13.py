@@ -83,7 +83,7 @@ def test_benchmark_over_all_devices_and_a_copy_back(capsys):
     x = torch.rand(size=(100, 100), device=devices[0])
 
     def run(x):
-        return [x.mm(x) for _ in range(5)]
+        return [torch.mm(x, x.T) for _ in range(5)]
 
     with d2l.Benchmark('first device'):
         ys = run(x)
@@ -117,32 +117,24 @@ loss = nn.CrossEntropyLoss(reduction='none')
 
 
 def get_params(params, device):
-    new_params = [p.to(device).clone() for p in params]
-    for p in new_params:
-        p.requires_grad_()
-    return new_params
+    return [p.detach().to(device).clone().requires_grad_() for p in params]
 
 
 def allreduce(data):
-    for i in range(1, len(data)):
-        data[0][:] += data[i].to(data[0].device)
-    for i in range(1, len(data)):
-        data[i][:] = data[0].to(data[i].device)
+    total = sum(d.to(data[0].device) for d in data)
+    for d in data:
+        d[:] = total.to(d.device)
 
 
 def train_batch(X, y, device_params, devices, lr):
     X_shards, y_shards = d2l.split_batch(X, y, devices)
-    ls = [loss(small_cnn(X_shard, device_W), y_shard).sum()
-          for X_shard, y_shard, device_W in zip(X_shards, y_shards,
-                                                device_params)]
-    for l in ls:
-        l.backward()
+    for X_j, y_j, W in zip(X_shards, y_shards, device_params):
+        loss(small_cnn(X_j, W), y_j).sum().backward()
     with torch.no_grad():
-        for i in range(len(device_params[0])):
-            allreduce([device_params[c][i].grad
-                       for c in range(len(devices))])
-    for param in device_params:
-        d2l.sgd(param, lr, X.shape[0])
+        for grads in zip(*[[w.grad for w in W] for W in device_params]):
+            allreduce(list(grads))
+    for W in device_params:
+        d2l.sgd(W, lr, len(y))
 
 
 def test_allreduce_over_two_tensors():
@@ -191,10 +183,10 @@ def test_scratch_training_loop_on_fashion_mnist(mirror, quick, capsys):
         animator.add(epoch + 1, (d2l.evaluate_accuracy_gpu(
             lambda x: small_cnn(x, device_params[0]), test_iter,
             devices[0]),))
-    print(f'test acc: {animator.Y[0][-1]:.2f}, {timer.avg():.1f} '
-          f'sec/epoch on {str(devices)}')
+    print(f'accuracy {animator.Y[0][-1]:.2f} after {num_epochs} epochs, '
+          f'{timer.avg():.1f} s per epoch, devices {devices}')
     out = capsys.readouterr().out
-    assert re.search(r'test acc: \d\.\d\d, \d+\.\d sec/epoch on \[', out)
+    assert re.search(r'accuracy \d\.\d\d after 2 epochs, \d+\.\d s', out)
     assert len(animator.Y[0]) == num_epochs and len(timer.times) == 2
     assert animator.Y[0][-1] > 0.5           # well above chance (0.1)
 
@@ -223,8 +215,8 @@ def test_resnet18_trains_one_step_through_data_parallel(resnet18):
     devices = [d2l.try_gpu()]
 
     def init_weights(m):
-        if type(m) in [nn.Linear, nn.Conv2d]:
-            nn.init.normal_(m.weight, std=0.01)
+        if isinstance(m, (nn.Linear, nn.Conv2d)):
+            nn.init.normal_(m.weight, 0.0, 0.01)
 
     net.apply(init_weights)
     net = nn.DataParallel(net, device_ids=devices)
