@@ -2366,6 +2366,365 @@ class Benchmark:
         print(f'{self.description}: {self.elapsed:.4f} sec')
 
 
+def synchronize(device=None):
+    """Wait until the work queued on `device` has finished.
+
+    A no-op on the CPU, where operations finish before they return; None
+    means the current CUDA device when there is one.
+
+    Defined in Section 13.2 (computational-performance/async-computation).
+    """
+    if device is None:
+        device = 'cuda' if torch.cuda.is_available() else 'cpu'
+    device = torch.device(d2l.checks.instance(device, 'device',
+                                              (torch.device, str)))
+    if device.type == 'cuda':
+        torch.cuda.synchronize(device)
+    elif device.type == 'mps':
+        torch.mps.synchronize()
+
+
+def split_batch(X, y, devices):
+    """Split X and y along dim 0 into one shard per device, moved there.
+
+    Shard sizes differ by at most one; CPU devices work as well as GPUs.
+
+    Defined in Section 13.5 (computational-performance/multiple-gpus).
+    """
+    d2l.checks.instance(X, 'X', torch.Tensor)
+    d2l.checks.instance(y, 'y', torch.Tensor)
+    devices = [torch.device(d) for d in devices]
+    if not devices:
+        raise ValueError('devices must name at least one device, got none')
+    if X.dim() == 0 or y.dim() == 0:
+        raise ValueError('X and y need a batch axis, got a 0-d tensor')
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(f'X and y must hold as many examples, got '
+                         f'{X.shape[0]} and {y.shape[0]}')
+    if X.shape[0] < len(devices):
+        raise ValueError(f'a minibatch of {X.shape[0]} examples cannot '
+                         f'give each of {len(devices)} devices one')
+    n = len(devices)
+    X_shards = [x.to(d) for x, d in zip(X.tensor_split(n), devices)]
+    y_shards = [t.to(d) for t, d in zip(y.tensor_split(n), devices)]
+    return X_shards, y_shards
+
+
+def resnet18(num_classes, in_channels=1):
+    """ResNet-18 for small images: 3x3 stem, no max-pooling, 4 stages.
+
+    Its lazy layers are created by one dry run, so it can be wrapped at once.
+
+    Defined in Section 13.6 (computational-performance/multiple-gpus-concise).
+    """
+    num_classes = d2l.checks.integer(num_classes, 'num_classes', at_least=1)
+    in_channels = d2l.checks.integer(in_channels, 'in_channels', at_least=1)
+
+    def stage(num_channels, halve):
+        first = (d2l.Residual(num_channels, use_1x1conv=True, strides=2)
+                 if halve else d2l.Residual(num_channels))
+        return nn.Sequential(first, d2l.Residual(num_channels))
+
+    net = nn.Sequential(collections.OrderedDict([
+        ('stem', nn.Sequential(                            # (B, 64, H, W)
+            nn.Conv2d(in_channels, 64, kernel_size=3, padding=1),
+            nn.BatchNorm2d(64), nn.ReLU())),
+        ('stage1', stage(64, halve=False)),                # (B, 64, H, W)
+        ('stage2', stage(128, halve=True)),                # (B, 128, H/2, W/2)
+        ('stage3', stage(256, halve=True)),                # (B, 256, H/4, W/4)
+        ('stage4', stage(512, halve=True)),                # (B, 512, H/8, W/8)
+        ('head', nn.Sequential(nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(),
+                               nn.Linear(512, num_classes)))]))  # (B, q)
+    net.eval()                       # the dry run leaves BN statistics alone
+    with torch.no_grad():
+        net(torch.zeros(1, in_channels, 8, 8))
+    return net.train()
+
+
+d2l.DATA_HUB['catdog'] = (  # a puppy (left) and a kitten (right), 728x561
+    'https://raw.githubusercontent.com/d2l-ai/d2l-en/'
+    '23d7a5aecceee57d1292c56e90cce307f183bb0a/img/catdog.jpg',
+    '60b7d540db03eef6b9834329bccc4417ef349bf6')
+
+
+def _check_boxes(boxes, name='boxes'):
+    """Raise unless `boxes` is a tensor whose last axis holds 4 numbers.
+
+    Defined in Section 14.3 (computer-vision/bounding-box).
+    """
+    if not isinstance(boxes, torch.Tensor):
+        raise TypeError(f'{name} must be a torch.Tensor, '
+                        f'got {type(boxes).__name__}')
+    if boxes.dim() == 0 or boxes.shape[-1] != 4:
+        raise ValueError(f'{name} must have shape (..., 4), '
+                         f'got {tuple(boxes.shape)}')
+    return boxes
+
+
+def box_corner_to_center(boxes):
+    """Boxes (..., 4) from (x1, y1, x2, y2) to (cx, cy, w, h).
+
+    Defined in Section 14.3 (computer-vision/bounding-box).
+    """
+    x1, y1, x2, y2 = d2l._check_boxes(boxes).unbind(-1)   # each (...)
+    return torch.stack([(x1 + x2) / 2, (y1 + y2) / 2,
+                        x2 - x1, y2 - y1], dim=-1)       # (..., 4)
+
+
+def box_center_to_corner(boxes):
+    """Boxes (..., 4) from (cx, cy, w, h) to (x1, y1, x2, y2).
+
+    Defined in Section 14.3 (computer-vision/bounding-box).
+    """
+    cx, cy, w, h = d2l._check_boxes(boxes).unbind(-1)    # each (...)
+    return torch.stack([cx - w / 2, cy - h / 2,
+                        cx + w / 2, cy + h / 2], dim=-1)  # (..., 4)
+
+
+def bbox_to_rect(bbox, color):
+    """A matplotlib Rectangle outlining the corner-form box `bbox`.
+
+    Defined in Section 14.3 (computer-vision/bounding-box).
+    """
+    from matplotlib.patches import Rectangle
+    if len(bbox) != 4:
+        raise ValueError(f'bbox must hold 4 numbers (x1, y1, x2, y2), '
+                         f'got {len(bbox)}')
+    x1, y1, x2, y2 = (float(v) for v in bbox)
+    return Rectangle(xy=(x1, y1), width=x2 - x1, height=y2 - y1,
+                     fill=False, edgecolor=color, linewidth=2)
+
+
+def multibox_prior(data, sizes, ratios):
+    """Anchor boxes centred on every pixel of the last two axes of `data`.
+
+    Returns (1, h*w*a, 4) corner boxes in image units (x / w, y / h), with
+    a = len(sizes) + len(ratios) - 1 anchors per pixel, grouped by pixel.
+
+    Defined in Section 14.4 (computer-vision/anchor).
+    """
+    d2l.checks.instance(data, 'data', torch.Tensor)
+    if data.dim() < 2:
+        raise ValueError(f'data needs a height and a width axis, got shape '
+                         f'{tuple(data.shape)}')
+    pairs = []
+    for name, values in (('sizes', sizes), ('ratios', ratios)):
+        values = [d2l.checks.real(v, name) for v in values]
+        if not values or min(values) <= 0:
+            raise ValueError(f'{name} must be positive numbers, got {values}')
+        pairs.append(torch.tensor(values, device=data.device))
+    s, r = pairs
+    h, w = data.shape[-2:]
+    s_all = torch.cat([s, s[0].repeat(len(r) - 1)])      # (a,)
+    r_all = torch.cat([r[0].repeat(len(s)), r[1:]])      # (a,)
+    half_w = s_all * torch.sqrt(r_all) * h / w / 2       # (a,) image units
+    half_h = s_all / torch.sqrt(r_all) / 2               # (a,)
+    cy = (torch.arange(h, device=data.device) + 0.5) / h  # (h,)
+    cx = (torch.arange(w, device=data.device) + 0.5) / w  # (w,)
+    cy, cx = torch.meshgrid(cy, cx, indexing='ij')        # (h, w) each
+    centres = torch.stack([cx, cy, cx, cy], -1).reshape(-1, 1, 4)  # (hw,1,4)
+    spans = torch.stack([-half_w, -half_h, half_w, half_h], -1)   # (a, 4)
+    return (centres + spans).reshape(1, -1, 4)           # (1, hw*a, 4)
+
+
+def show_bboxes(axes, bboxes, labels=None, colors=None):
+    """Draw corner-form boxes on matplotlib `axes`, with optional labels.
+
+    Colours cycle through `colors` (default: five tab10 colours); a single
+    label or colour may be given as a plain string. Over an image, the view
+    stays on the image: parts of boxes outside it are cut off.
+
+    Defined in Section 14.4 (computer-vision/anchor).
+    """
+    def as_list(obj, default):
+        if obj is None:
+            return default
+        return [obj] if isinstance(obj, str) else list(obj)
+    labels = as_list(labels, [])
+    colors = as_list(colors, ['tab:blue', 'tab:orange', 'tab:green',
+                              'tab:red', 'tab:purple'])
+    if labels and len(labels) != len(bboxes):
+        raise ValueError(f'got {len(labels)} labels for {len(bboxes)} boxes')
+    view = (axes.get_xlim(), axes.get_ylim()) if axes.images else None
+    for i, bbox in enumerate(bboxes):
+        color = colors[i % len(colors)]
+        rect = axes.add_patch(d2l.bbox_to_rect(bbox, color))
+        if labels:
+            x, y = rect.get_xy()
+            if view is not None:     # keep the label inside the image
+                x = min(max(x, min(view[0])), max(view[0]))
+                y = min(max(y, min(view[1])), max(view[1]))
+            ink = 'black' if color in ('w', 'white') else 'white'
+            axes.text(x, y, labels[i], va='top', ha='left', fontsize=8,
+                      color=ink, bbox=dict(facecolor=color, lw=0, pad=1))
+    if view is not None:
+        axes.set_xlim(*view[0])
+        axes.set_ylim(*view[1])
+
+
+def box_iou(boxes1, boxes2):
+    """IoU of every pair of corner-form boxes: (n1, 4), (n2, 4) -> (n1, n2).
+
+    Defined in Section 14.4 (computer-vision/anchor).
+    """
+    for name, b in (('boxes1', boxes1), ('boxes2', boxes2)):
+        if d2l._check_boxes(b, name).dim() != 2:
+            raise ValueError(f'{name} must have shape (n, 4), '
+                             f'got {tuple(b.shape)}')
+    def area(b):
+        return (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])   # (n,)
+    upper_left = torch.max(boxes1[:, None, :2], boxes2[None, :, :2])
+    lower_right = torch.min(boxes1[:, None, 2:], boxes2[None, :, 2:])
+    sides = (lower_right - upper_left).clamp(min=0)         # (n1, n2, 2)
+    inter = sides[..., 0] * sides[..., 1]                   # (n1, n2)
+    union = area(boxes1)[:, None] + area(boxes2)[None, :] - inter
+    return inter / union                                    # (n1, n2)
+
+
+def assign_anchor_to_bbox(ground_truth, anchors, device, iou_threshold=0.5):
+    """Index of the ground-truth box of every anchor, -1 for background.
+
+    An anchor whose best IoU is >= iou_threshold takes that box; then each
+    box, largest IoU first, claims its own anchor (overriding the first
+    rule), so every box gets one when there are enough anchors.
+
+    Defined in Section 14.4 (computer-vision/anchor).
+    """
+    iou_threshold = d2l.checks.real(iou_threshold, 'iou_threshold',
+                                    at_least=0, at_most=1)
+    num_anchors, num_gt = len(anchors), len(ground_truth)
+    assigned = torch.full((num_anchors,), -1, dtype=torch.long,
+                          device=device)
+    if num_gt == 0:
+        return assigned
+    X = d2l.box_iou(anchors, ground_truth).to(device)   # (n_a, n_b)
+    best_iou, best_gt = X.max(dim=1)                     # (n_a,) each
+    passed = best_iou >= iou_threshold
+    assigned[passed] = best_gt[passed]
+    for _ in range(min(num_anchors, num_gt)):
+        k = int(torch.argmax(X))                # flat index into X
+        i, j = divmod(k, num_gt)
+        assigned[i] = j
+        X[i, :] = -1                            # anchor i is taken
+        X[:, j] = -1                            # box j has its anchor
+    return assigned
+
+
+def offset_boxes(anchors, assigned_bb, eps=1e-6):
+    """Offsets (n, 4) that move corner-form anchors onto their boxes.
+
+    Defined in Section 14.4 (computer-vision/anchor).
+    """
+    a = d2l.box_corner_to_center(anchors)                # (n, 4)
+    b = d2l.box_corner_to_center(assigned_bb)            # (n, 4)
+    sigma_xy, sigma_wh = 0.1, 0.2
+    shift = (b[:, :2] - a[:, :2]) / (sigma_xy * a[:, 2:])   # (n, 2)
+    scale = torch.log(eps + b[:, 2:] / a[:, 2:]) / sigma_wh  # (n, 2)
+    return torch.cat([shift, scale], dim=1)              # (n, 4)
+
+
+def offset_inverse(anchors, offset_preds):
+    """Corner-form boxes (n, 4) from anchors (n, 4) and offsets (n, 4).
+
+    Defined in Section 14.4 (computer-vision/anchor).
+    """
+    a = d2l.box_corner_to_center(anchors)                # (n, 4)
+    sigma_xy, sigma_wh = 0.1, 0.2
+    centre = a[:, :2] + sigma_xy * a[:, 2:] * offset_preds[:, :2]
+    size = a[:, 2:] * torch.exp(sigma_wh * offset_preds[:, 2:])
+    return d2l.box_center_to_corner(torch.cat([centre, size], 1))
+
+
+def multibox_target(anchors, labels):
+    """Offset labels, offset mask and class labels of anchors for a batch.
+
+    anchors: (1, n_a, 4) or (n_a, 4); labels: (B, n_b, 5) rows of class
+    and corners, class -1 for padding. Returns offsets (B, 4 n_a), mask
+    (B, 4 n_a) and classes (B, n_a), 0 meaning background.
+
+    Defined in Section 14.4 (computer-vision/anchor).
+    """
+    anchors = d2l._check_boxes(anchors, 'anchors').reshape(-1, 4)  # (n_a,4)
+    if labels.dim() != 3 or labels.shape[-1] != 5:
+        raise ValueError(f'labels must have shape (batch, boxes, 5), '
+                         f'got {tuple(labels.shape)}')
+    device, num_anchors = anchors.device, len(anchors)
+    offsets, masks, classes = [], [], []
+    for label in labels:                                 # (n_b, 5)
+        label = label[label[:, 0] >= 0]                  # drop padding rows
+        assigned = d2l.assign_anchor_to_bbox(label[:, 1:], anchors, device)
+        positive = assigned >= 0                         # (n_a,)
+        cls = torch.zeros(num_anchors, dtype=torch.long, device=device)
+        cls[positive] = label[assigned[positive], 0].long() + 1
+        offset = torch.zeros(num_anchors, 4, device=device)
+        offset[positive] = d2l.offset_boxes(anchors[positive],
+                                            label[assigned[positive], 1:])
+        mask = positive[:, None].float().repeat(1, 4)    # (n_a, 4)
+        offsets.append(offset.reshape(-1))
+        masks.append(mask.reshape(-1))
+        classes.append(cls)
+    return torch.stack(offsets), torch.stack(masks), torch.stack(classes)
+
+
+def nms(boxes, scores, iou_threshold):
+    """Indices of the boxes that non-maximum suppression keeps, by score.
+
+    A box is dropped when its IoU with a kept, higher-scoring box exceeds
+    iou_threshold.
+
+    Defined in Section 14.4 (computer-vision/anchor).
+    """
+    if d2l._check_boxes(boxes).dim() != 2 or scores.shape != boxes.shape[:1]:
+        raise ValueError(f'need boxes (n, 4) and scores (n,), got '
+                         f'{tuple(boxes.shape)} and {tuple(scores.shape)}')
+    order = torch.argsort(scores, descending=True, stable=True)  # L
+    keep = []
+    while order.numel() > 0:
+        best, order = order[0], order[1:]
+        keep.append(best)
+        iou = d2l.box_iou(boxes[best][None], boxes[order]).reshape(-1)
+        order = order[iou <= iou_threshold]
+    return torch.stack(keep) if keep else order
+
+
+def multibox_detection(cls_probs, offset_preds, anchors, nms_threshold=0.5,
+                       pos_threshold=0.009999999):
+    """Detections (B, n_a, 6): rows of class, confidence and corners.
+
+    cls_probs: (B, 1 + classes, n_a), background first; offset_preds:
+    (B, 4 n_a); anchors: (1, n_a, 4) or (n_a, 4). Suppressed and unsure
+    predictions get class -1 and follow the kept ones.
+
+    Defined in Section 14.4 (computer-vision/anchor).
+    """
+    anchors = d2l._check_boxes(anchors, 'anchors').reshape(-1, 4)  # (n_a,4)
+    B, num_anchors = cls_probs.shape[0], len(anchors)
+    if (cls_probs.dim() != 3 or cls_probs.shape[2] != num_anchors
+            or offset_preds.shape != (B, 4 * num_anchors)):
+        raise ValueError(f'for {num_anchors} anchors need cls_probs (B, C+1, '
+                         f'{num_anchors}) and offset_preds (B, '
+                         f'{4 * num_anchors}), got {tuple(cls_probs.shape)} '
+                         f'and {tuple(offset_preds.shape)}')
+    out = []
+    for probs, offsets in zip(cls_probs, offset_preds):
+        conf, cls = probs[1:].max(dim=0)                 # (n_a,) each
+        boxes = d2l.offset_inverse(anchors, offsets.reshape(-1, 4))
+        keep = d2l.nms(boxes, conf, nms_threshold)
+        dropped = torch.ones(num_anchors, dtype=torch.bool,
+                             device=anchors.device)
+        dropped[keep] = False
+        rest = torch.nonzero(dropped).reshape(-1)
+        rest = rest[torch.argsort(conf[rest], descending=True, stable=True)]
+        cls[dropped] = -1
+        unsure = conf < pos_threshold
+        cls[unsure] = -1
+        conf = torch.where(unsure, 1 - conf, conf)
+        order = torch.cat([keep, rest])
+        out.append(torch.cat([cls[order, None].to(conf.dtype),
+                              conf[order, None], boxes[order]], dim=1))
+    return torch.stack(out)                              # (B, n_a, 6)
+
+
 def t_tail(t, df):
     """P(T >= t) for Student's t with `df` degrees of freedom.
 
