@@ -75,7 +75,7 @@ bench:  ## run the benchmarks in bench/ against d2l==1.0.3 (summary: bench/RESUL
 	$(PY) bench/run.py && $(PY) bench/bench_fashion_mnist.py && \
 	$(PY) bench/bench_lenet.py --threads 1 && $(PY) bench/bench_resnet.py && \
 	$(PY) bench/bench_gru_lm.py && $(PY) bench/bench_transformer.py && \
-	$(PY) bench/bench_airfoil.py
+	$(PY) bench/bench_airfoil.py && $(PY) bench/bench_compile.py
 
 clean:  ## remove build outputs and caches (not the data cache)
 	rm -rf _build .pytest_cache
