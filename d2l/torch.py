@@ -51,6 +51,7 @@ def __getattr__(name):
 
 
 from d2l.performance import count_macs, estimate_fit_time, speedups
+import d2l.synthetic_vision as synthetic_vision
 
 
 def use_svg_display():
@@ -2723,6 +2724,69 @@ def multibox_detection(cls_probs, offset_preds, anchors, nms_threshold=0.5,
         out.append(torch.cat([cls[order, None].to(conf.dtype),
                               conf[order, None], boxes[order]], dim=1))
     return torch.stack(out)                              # (B, n_a, 6)
+
+
+d2l.DATA_HUB['banana-detection'] = (
+    d2l.DATA_URL + 'banana-detection.zip',
+    '5de26c8fce5ccdea9f91267273464dc968d20d72')
+
+
+def read_data_bananas(is_train=True, data_dir=None):
+    """Images (list of uint8 (3, H, W)) and labels (N, 1, 5) of one split.
+
+    A label row is (class, x1, y1, x2, y2) with x divided by the image
+    width and y by its height. data_dir: the unpacked archive (default:
+    fetch it with download_extract).
+
+    Defined in Section 14.6 (computer-vision/object-detection-dataset).
+    """
+    d2l.checks.instance(is_train, 'is_train', bool)
+    if data_dir is None:
+        data_dir = d2l.download_extract('banana-detection')
+    split = os.path.join(data_dir, 'bananas_train' if is_train
+                         else 'bananas_val')
+    table = d2l.pd.read_csv(os.path.join(split, 'label.csv'))
+    read = d2l.torchvision.io.read_image
+    rgb = d2l.torchvision.io.ImageReadMode.RGB
+    images, labels = [], []
+    for row in table.itertuples():
+        img = read(os.path.join(split, 'images', row.img_name), rgb)
+        _, H, W = img.shape
+        labels.append([row.label, row.xmin / W, row.ymin / H,
+                       row.xmax / W, row.ymax / H])
+        images.append(img)
+    return images, torch.tensor(labels).unsqueeze(1)    # (N, 1, 5)
+
+
+class BananasDataset(torch.utils.data.Dataset):
+    """Banana detection examples: image (3, H, W) in float, label (1, 5).
+
+    Defined in Section 14.6 (computer-vision/object-detection-dataset).
+    """
+    def __init__(self, is_train, data_dir=None):
+        self.features, self.labels = d2l.read_data_bananas(is_train,
+                                                           data_dir)
+        split = 'training' if is_train else 'validation'
+        print(f'read {len(self.features)} {split} examples')
+
+    def __getitem__(self, idx):
+        return self.features[idx].float(), self.labels[idx]
+
+    def __len__(self):
+        return len(self.features)
+
+
+def load_data_bananas(batch_size, data_dir=None):
+    """Loaders of the banana training (shuffled) and validation sets.
+
+    Defined in Section 14.6 (computer-vision/object-detection-dataset).
+    """
+    batch_size = d2l.checks.integer(batch_size, 'batch_size', at_least=1)
+    train_iter = torch.utils.data.DataLoader(
+        d2l.BananasDataset(True, data_dir), batch_size, shuffle=True)
+    val_iter = torch.utils.data.DataLoader(
+        d2l.BananasDataset(False, data_dir), batch_size)
+    return train_iter, val_iter
 
 
 def t_tail(t, df):
