@@ -47,7 +47,7 @@ def test_data_hub_entry_is_the_books_archive():
 
 
 def test_read_divides_x_by_width_and_y_by_height(hand_made):
-    images, labels = d2l.read_data_bananas(True, hand_made)
+    images, labels = d2l.read_data_bananas(True, data_dir=hand_made)
     assert [tuple(img.shape) for img in images] == [(3, 50, 100)] * 2
     assert images[0].dtype == torch.uint8
     assert labels.shape == (2, 1, 5)
@@ -56,7 +56,7 @@ def test_read_divides_x_by_width_and_y_by_height(hand_made):
 
 
 def test_read_leaves_the_class_column_alone(hand_made):
-    _, labels = d2l.read_data_bananas(False, hand_made)
+    _, labels = d2l.read_data_bananas(False, data_dir=hand_made)
     torch.testing.assert_close(labels, torch.tensor([[[1, 0.5, 0.5, 0.75,
                                                        1.0]]]))
 
@@ -74,16 +74,16 @@ def test_read_uses_download_extract_by_default(hand_made, monkeypatch):
 
 def test_read_names_the_bad_split_argument(hand_made):
     with pytest.raises(TypeError, match='is_train must be bool'):
-        d2l.read_data_bananas('train', hand_made)
+        d2l.read_data_bananas('train', data_dir=hand_made)
 
 
 def test_read_names_the_missing_table(tmp_path):
     with pytest.raises(FileNotFoundError, match='label.csv'):
-        d2l.read_data_bananas(True, str(tmp_path))
+        d2l.read_data_bananas(True, data_dir=str(tmp_path))
 
 
 def test_read_matches_the_stand_in_table(stand_in):
-    images, labels = d2l.read_data_bananas(True, stand_in)
+    images, labels = d2l.read_data_bananas(True, data_dir=stand_in)
     table = d2l.pd.read_csv(os.path.join(stand_in, 'bananas_train',
                                          'label.csv'))
     pixels = torch.tensor(table[['xmin', 'ymin', 'xmax', 'ymax']].values,
@@ -94,24 +94,24 @@ def test_read_matches_the_stand_in_table(stand_in):
 
 
 def test_dataset_items_and_length(hand_made, capsys):
-    data = d2l.BananasDataset(True, hand_made)
+    data = d2l.BananasDataset(True, data_dir=hand_made)
     assert capsys.readouterr().out == 'read 2 training examples\n'
     assert len(data) == 2
     X, y = data[1]
     assert X.dtype == torch.float32 and X.shape == (3, 50, 100)
     assert X.max() == 30.0                 # pixel values stay 0..255
     torch.testing.assert_close(y, torch.tensor([[2, 0.0, 0.0, 1.0, 1.0]]))
-    d2l.BananasDataset(False, hand_made)
+    d2l.BananasDataset(False, data_dir=hand_made)
     assert capsys.readouterr().out == 'read 1 validation examples\n'
 
 
 def test_loaders_batch_shapes_and_order(stand_in):
     torch.manual_seed(0)
-    train_iter, val_iter = d2l.load_data_bananas(2, stand_in)
+    train_iter, val_iter = d2l.load_data_bananas(2, data_dir=stand_in)
     X, Y = next(iter(train_iter))
     assert X.shape == (2, 3, 64, 64) and Y.shape == (2, 1, 5)
     assert train_iter.sampler.__class__.__name__ == 'RandomSampler'
-    _, val_labels = d2l.read_data_bananas(False, stand_in)
+    _, val_labels = d2l.read_data_bananas(False, data_dir=stand_in)
     torch.testing.assert_close(torch.cat([y for _, y in val_iter]),
                                val_labels)         # validation: in order
     assert [len(y) for _, y in val_iter] == [2, 1]
@@ -119,4 +119,9 @@ def test_loaders_batch_shapes_and_order(stand_in):
 
 def test_loader_names_the_bad_batch_size(hand_made):
     with pytest.raises(ValueError, match='batch_size must be an integer >= 1'):
-        d2l.load_data_bananas(0, hand_made)
+        d2l.load_data_bananas(0, data_dir=hand_made)
+
+
+def test_data_dir_is_keyword_only(hand_made):
+    with pytest.raises(TypeError):
+        d2l.read_data_bananas(True, hand_made)
