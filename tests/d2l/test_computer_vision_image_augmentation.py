@@ -152,3 +152,20 @@ def test_cat_photo_from_the_mirror(mirror, tmp_path):
     assert url.endswith('/cat1.jpg') and len(sha1) == 40
     img = d2l.plt.imread(d2l.download(url, str(tmp_path), sha1))
     assert img.shape == (400, 500, 3)
+
+
+def test_train_ch13_takes_a_tuple_and_caps_quick_epochs(monkeypatch):
+    monkeypatch.setenv('D2L_QUICK', '1')
+    X, y = torch.randn(50, 2), torch.randint(0, 2, (50,))
+    data = DataLoader(TensorDataset(X, y), batch_size=1)   # 50 minibatches
+    net = nn.Linear(2, 2)
+    steps = []
+
+    class CountingSGD(torch.optim.SGD):
+        def step(self, closure=None):
+            steps.append(1)
+            return super().step(closure)
+    trainer = CountingSGD(net.parameters(), lr=0.01)
+    d2l.train_ch13(net, data, data, nn.CrossEntropyLoss(reduction='none'),
+                   trainer, 2, (CPU,))
+    assert len(steps) == 2 * d2l.quickmode.LIMITS['max_train_batches']
