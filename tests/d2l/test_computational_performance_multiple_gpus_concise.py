@@ -33,6 +33,25 @@ def test_resnet18_parameter_count(net):
     assert resnet_96 - 11_175_818 == 64 * (49 - 9)
 
 
+def test_resnet18_children_have_the_published_names(net):
+    names = [name for name, _ in net.named_children()]
+    assert names == ['0', '1', '2', 'resnet_block1', 'resnet_block2',
+                     'resnet_block3', 'resnet_block4', 'global_avg_pool',
+                     'fc']
+    assert isinstance(net[0], nn.Conv2d) and net[0].kernel_size == (3, 3)
+    assert isinstance(net[1], nn.BatchNorm2d) and isinstance(net[2], nn.ReLU)
+    assert isinstance(net.global_avg_pool, nn.AdaptiveAvgPool2d)
+    assert isinstance(net.fc[0], nn.Flatten)
+    assert (net.fc[1].in_features, net.fc[1].out_features) == (512, 10)
+    assert len(net.resnet_block1) == 2
+
+
+def test_resnet18_fc_can_be_replaced():
+    net = d2l.resnet18(10).eval()
+    net.fc = nn.Sequential(nn.Flatten(), nn.Linear(512, 3))
+    assert net(torch.zeros(2, 1, 28, 28)).shape == (2, 3)
+
+
 @pytest.mark.parametrize('in_channels, size, maps', [
     (1, 28, [(64, 28), (64, 28), (128, 14), (256, 7), (512, 4)]),
     (3, 32, [(64, 32), (64, 32), (128, 16), (256, 8), (512, 4)]),
@@ -40,12 +59,14 @@ def test_resnet18_parameter_count(net):
 def test_resnet18_stage_shapes(in_channels, size, maps):
     net = d2l.resnet18(7, in_channels=in_channels).eval()
     X = torch.zeros(2, in_channels, size, size)
-    names = ['stem', 'stage1', 'stage2', 'stage3', 'stage4']
-    assert [name for name, _ in net.named_children()] == names + ['head']
-    for name, (c, s) in zip(names, maps):
-        X = getattr(net, name)(X)
+    parts = [net[:3], net.resnet_block1, net.resnet_block2,
+             net.resnet_block3, net.resnet_block4]
+    for part, (c, s) in zip(parts, maps):
+        X = part(X)
         assert X.shape == (2, c, s, s)
-    assert net.head(X).shape == (2, 7)
+    X = net.global_avg_pool(X)
+    assert X.shape == (2, 512, 1, 1)
+    assert net.fc(X).shape == (2, 7)
 
 
 def test_resnet18_dry_run_leaves_batch_norm_statistics_alone(net):
@@ -72,11 +93,11 @@ def test_resnet18_trains_a_step_and_copies(net):
     model = copy.deepcopy(net)
     optim = torch.optim.SGD(model.parameters(), lr=0.1)
     X, y = torch.rand(4, 1, 12, 12), torch.tensor([0, 1, 2, 3])
-    before = model.head[-1].weight.clone()
+    before = model.fc[-1].weight.clone()
     nn.functional.cross_entropy(model(X), y).backward()
     optim.step()
-    assert not torch.equal(before, model.head[-1].weight)
-    assert torch.equal(before, net.head[-1].weight)   # the copy is separate
+    assert not torch.equal(before, model.fc[-1].weight)
+    assert torch.equal(before, net.fc[-1].weight)   # the copy is separate
 
 
 @pytest.mark.parametrize('args, kind, message', [
