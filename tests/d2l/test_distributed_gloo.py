@@ -153,6 +153,13 @@ def test_section_writes_the_worker_modules():
     assert files['train.py'].count('def ') == 2      # built in four cells
 
 
+def test_train_script_takes_its_backend_from_the_notebook():
+    # both runs must use one backend, or a speed-up compares GPU with CPU
+    train = written_files()['train.py']
+    assert "dist.init_process_group(args.backend)" in train
+    assert 'device_count' not in train
+
+
 def test_two_gloo_processes_run(results):
     assert [r['rank'] for r in results] == [0, 1]
     assert all(r['world'] == 2 and r['backend'] == 'gloo' for r in results)

@@ -2,7 +2,7 @@
 folder (`python multiple_gpus_figures.py`).
 
 multiple-gpus-splits.svg: a four-layer network divided among two devices by
-layers (pipeline), inside layers (tensor) and by examples (data).
+examples (data), between layers (pipeline) and inside layers (tensor).
 multiple-gpus-step.svg: one data-parallel SGD step on two devices.
 multiple-gpus-ring.svg: the chunk contents of a ring all-reduce among three
 processes after every step, computed by simulating the algorithm.
@@ -28,54 +28,71 @@ def layer(x, y, w, color, label=''):
     return out
 
 
-def splits():
-    body, ys = [], [150, 118, 86, 54]             # layers 1-4, bottom up
-    # pipeline: layers 1-2 on device 0, layers 3-4 on device 1
-    body.append(text(90, 22, 'pipeline', font_weight='bold'))
+def pipeline(cx, ys):
+    """Layers 1-2 on device 0, layers 3-4 on device 1; centre at cx."""
+    body = [text(cx, 22, 'pipeline', font_weight='bold')]
     for i, y in enumerate(ys):
-        body += layer(40, y, 100, BLUE if i < 2 else ORANGE,
+        body += layer(cx - 50, y, 100, BLUE if i < 2 else ORANGE,
                       f'layer {i + 1}')
     for y in ys[1:]:                              # forward flow
-        body.append(arrow(90, y + 32, 90, y + 22))
-    body.append(arrow(90, 182, 90, 172))
-    body.append(text(90, 196, 'all examples', font_size=10))
-    body.append(text(146, 115, 'activations', anchor='start', font_size=9,
-                     fill=GRAY))
-    # tensor: every layer split in two halves
-    body.append(text(290, 22, 'tensor', font_weight='bold'))
+        body.append(arrow(cx, y + 32, cx, y + 22))
+    body.append(arrow(cx, 182, cx, 172))
+    body.append(text(cx, 196, 'all examples', font_size=10))
+    body.append(text(cx + 56, 115, 'activations', anchor='start',
+                     font_size=9, fill=GRAY))
+    return body
+
+
+def tensor(cx, ys):
+    """Every layer split in two halves a and b; centre at cx."""
+    body = [text(cx, 22, 'tensor', font_weight='bold')]
     for i, y in enumerate(ys):
-        body += layer(240, y, 50, BLUE, f'{i + 1}a')
-        body += layer(290, y, 50, ORANGE, f'{i + 1}b')
+        body += layer(cx - 50, y, 50, BLUE, f'{i + 1}a')
+        body += layer(cx, y, 50, ORANGE, f'{i + 1}b')
     for y0, y1 in zip(ys, ys[1:]):                # exchanges between layers
-        body.append(figure_svg.line(265, y0, 315, y1 + 20, tip=False))
-        body.append(figure_svg.line(315, y0, 265, y1 + 20, tip=False))
-    body.append(arrow(290, 182, 290, 172))
-    body.append(text(290, 196, 'all examples', font_size=10))
-    # data: two full copies, half of the examples each
-    body.append(text(490, 22, 'data', font_weight='bold'))
+        body.append(figure_svg.line(cx - 25, y0, cx + 25, y1 + 20,
+                                    tip=False))
+        body.append(figure_svg.line(cx + 25, y0, cx - 25, y1 + 20,
+                                    tip=False))
+    body.append(arrow(cx, 182, cx, 172))
+    body.append(text(cx, 196, 'all examples', font_size=10))
+    return body
+
+
+def data(cx, ys):
+    """Two full copies, half of the examples each; centre at cx."""
+    body = [text(cx, 22, 'data', font_weight='bold')]
+    left, right = cx - 40, cx + 40                # centres of the copies
     for i, y in enumerate(ys):
-        body += layer(420, y, 60, BLUE, f'layer {i + 1}')
-        body += layer(500, y, 60, ORANGE, f'layer {i + 1}')
+        body += layer(left - 30, y, 60, BLUE, f'layer {i + 1}')
+        body += layer(right - 30, y, 60, ORANGE, f'layer {i + 1}')
     for y in ys[1:]:
-        body += [arrow(450, y + 32, 450, y + 22),
-                 arrow(530, y + 32, 530, y + 22)]
-    body.append(figure_svg.line(480, 44, 500, 44, tip=False, dash=True))
-    body.append(text(490, 38, 'gradients', font_size=9, fill=GRAY))
-    body += [arrow(450, 182, 450, 172), arrow(530, 182, 530, 172),
-             text(450, 196, 'half 1', font_size=10),
-             text(530, 196, 'half 2', font_size=10)]
+        body += [arrow(left, y + 32, left, y + 22),
+                 arrow(right, y + 32, right, y + 22)]
+    body.append(figure_svg.line(cx - 10, 44, cx + 10, 44, tip=False,
+                                dash=True))
+    body.append(text(cx, 38, 'gradients', font_size=9, fill=GRAY))
+    body += [arrow(left, 182, left, 172), arrow(right, 182, right, 172),
+             text(left, 196, 'half 1', font_size=10),
+             text(right, 196, 'half 2', font_size=10)]
+    return body
+
+
+def splits():
+    ys = [150, 118, 86, 54]                       # layers 1-4, bottom up
+    body = data(100, ys) + pipeline(290, ys) + tensor(490, ys)
     body += [rect(40, 212, 12, 10, fill=LIGHT[BLUE], stroke=BLUE),
              text(58, 221, 'device 0', anchor='start', font_size=10),
              rect(130, 212, 12, 10, fill=LIGHT[ORANGE], stroke=ORANGE),
              text(148, 221, 'device 1', anchor='start', font_size=10)]
     title = 'Three ways to divide a network among two devices'
-    desc = ('Three panels with a four-layer network each. Pipeline: layers '
+    desc = ('Three panels with a four-layer network each. Data: a full copy '
+            'of the network on each device, each fed half of the examples, '
+            'with gradients exchanged between the copies. Pipeline: layers '
             '1 and 2 on device 0, layers 3 and 4 on device 1, activations '
             'passed between them. Tensor: every layer split into halves a '
             'and b on the two devices, with crossing exchanges between all '
-            'layers. Data: a full copy of the network on each device, each '
-            'fed half of the examples, with gradients exchanged between the '
-            'copies.')
+            'layers.')
     return figure_svg.document(580, 232, title, body, desc)
 
 
