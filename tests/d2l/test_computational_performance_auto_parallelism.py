@@ -13,6 +13,7 @@ import os
 import pathlib
 import re
 import tempfile
+import threading
 
 import pytest
 import torch
@@ -22,7 +23,7 @@ from d2l import torch as d2l
 SECTION = (pathlib.Path(__file__).resolve().parents[2] / 'chapters'
            / 'computational-performance' / 'auto-parallelism.md')
 DEFINES = ('def chain(', '@contextlib.contextmanager', 'def fastest(',
-           'pool = concurrent', 'def save(', 'writer = concurrent')
+           'def chain_on_one_core(', 'def save(', 'def compute_then_save(')
 
 
 def notebook_code(defines):
@@ -96,8 +97,30 @@ def test_schedules_agree_and_side_by_side_uses_one_thread():
     for a, b, Q in zip(seq, par, Qs):
         assert torch.allclose(a, b, atol=1e-6)
         assert torch.allclose(a, torch.linalg.matrix_power(Q, 5), atol=1e-5)
-    # the workers set their own thread count, whatever the caller's is
-    assert NB['pool'].submit(torch.get_num_threads).result() == 1
+
+
+def test_side_by_side_workers_use_one_thread_and_the_pool_is_closed():
+    seen = []
+
+    def spy(Q, num_products):                 # stands in for chain
+        seen.append(torch.get_num_threads())
+        return [Q]
+
+    before = threading.active_count()
+    NB['chain'], chain = spy, NB['chain']
+    try:
+        Qs = [torch.eye(2) * k for k in range(5)]
+        out = NB['side_by_side'](Qs, 1, num_workers=2)   # 5 chains, 2 threads
+    finally:
+        NB['chain'] = chain
+    assert seen == [1] * 5            # each worker set its own thread count
+    assert all(torch.equal(a, b) for a, b in zip(out, Qs))
+    assert threading.active_count() == before    # `with` shut the pool down
+
+
+def test_compute_and_save_reraises_a_failed_write(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        NB['compute_and_save'](torch.eye(2), str(tmp_path / 'missing'))
 
 
 def test_save_writes_the_raw_float32_bytes(tmp_path):
