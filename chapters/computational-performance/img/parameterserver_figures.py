@@ -1,4 +1,4 @@
-"""Write the diagram of Section 13.7 (parameterserver) as SVG.
+"""Write the diagrams of Section 13.7 (parameterserver) as SVG.
 
 Run from any folder: the figure lands next to this script. Style of the
 book: about 400 px wide, sans-serif, matplotlib's tab10 colours, a <title>
@@ -76,5 +76,36 @@ def sharding():
                                          body, desc))
 
 
+def rings():
+    """Eight GPUs with four links each, split into two disjoint rings."""
+    cx, cy, r = 200, 118, 84
+    pos = [(cx + r * math.sin(2 * math.pi * k / 8),
+            cy - r * math.cos(2 * math.pi * k / 8)) for k in range(8)]
+    body = []
+    for step, color in ((1, BLUE), (3, ORANGE)):
+        for k in range(8):
+            (x1, y1), (x2, y2) = pos[k], pos[(k + step) % 8]
+            body.append(figure_svg.line(x1, y1, x2, y2, tip=False,
+                                        color=color))
+    for k, (x, y) in enumerate(pos):
+        body += [figure_svg.rect(x - 17, y - 12, 34, 24, fill='#ffffff',
+                                 stroke=INK, rx=4),
+                 figure_svg.text(x, y + 4, f'{k}', font_size=11, fill=INK)]
+    body += [figure_svg.text(cx, 16, 'ring A: 0-1-2-3-4-5-6-7-0 (blue)',
+                             font_size=11, fill=BLUE),
+             figure_svg.text(cx, 230, 'ring B: 0-3-6-1-4-7-2-5-0 (orange)',
+                             font_size=11, fill=ORANGE)]
+    desc = ('Eight GPUs on a circle. Every GPU has four links: to its two '
+            'neighbours (blue) and to the GPUs three places away on either '
+            'side (orange). The blue links form one ring through all eight '
+            'GPUs and the orange links a second one; no link belongs to '
+            'both, so two all-reduces, each over one half of the gradient, '
+            'can run at the same time.')
+    figure_svg.write(HERE / 'parameterserver-rings.svg',
+                     figure_svg.document(400, 240, 'Two disjoint rings '
+                                         'through eight GPUs', body, desc))
+
+
 if __name__ == '__main__':
     sharding()
+    rings()
