@@ -38,7 +38,7 @@ def notebook_code(defines):
 
 
 NB = notebook_code(DEFINES)
-# the section's example: decimals of e on a 6 x 6 map of a 48 x 48 image
+# the section's example: digits of e on a 6 x 6 map of a 48 x 48 image
 E_MAP = torch.tensor([[2, 7, 1, 8, 2, 8], [1, 8, 2, 8, 4, 5],
                       [9, 0, 4, 5, 2, 3], [5, 3, 6, 0, 2, 8],
                       [7, 4, 7, 1, 3, 5], [2, 6, 6, 2, 4, 9]],

@@ -18,7 +18,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 LIGHT = {BLUE: '#d2e3f0', ORANGE: '#ffe2c8', GREEN: '#d5ecd4',
          PURPLE: '#e2d7ee', GRAY: '#f0f0f0'}
 
-# the section's feature map (decimals of e), its region and output grid
+# the section's feature map (digits of e), its region and output grid
 FEATURES = [[2, 7, 1, 8, 2, 8], [1, 8, 2, 8, 4, 5], [9, 0, 4, 5, 2, 3],
             [5, 3, 6, 0, 2, 8], [7, 4, 7, 1, 3, 5], [2, 6, 6, 2, 4, 9]]
 REGION = (1, 2, 5, 4)          # columns 1..5, rows 2..4, corners included
