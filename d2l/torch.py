@@ -51,6 +51,7 @@ def __getattr__(name):
 
 
 from d2l.performance import count_macs, estimate_fit_time, speedups
+import d2l.distributed as distributed
 import d2l.synthetic_vision as synthetic_vision
 
 
@@ -2426,20 +2427,122 @@ def resnet18(num_classes, in_channels=1):
                  if halve else d2l.Residual(num_channels))
         return nn.Sequential(first, d2l.Residual(num_channels))
 
-    net = nn.Sequential(collections.OrderedDict([
-        ('stem', nn.Sequential(                            # (B, 64, H, W)
-            nn.Conv2d(in_channels, 64, kernel_size=3, padding=1),
-            nn.BatchNorm2d(64), nn.ReLU())),
-        ('stage1', stage(64, halve=False)),                # (B, 64, H, W)
-        ('stage2', stage(128, halve=True)),                # (B, 128, H/2, W/2)
-        ('stage3', stage(256, halve=True)),                # (B, 256, H/4, W/4)
-        ('stage4', stage(512, halve=True)),                # (B, 512, H/8, W/8)
-        ('head', nn.Sequential(nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(),
-                               nn.Linear(512, num_classes)))]))  # (B, q)
+    net = nn.Sequential(                                   # (B, 64, H, W)
+        nn.Conv2d(in_channels, 64, kernel_size=3, padding=1),
+        nn.BatchNorm2d(64), nn.ReLU())
+    # block k: (B, 64 * 2^(k-1), H / 2^(k-1), W / 2^(k-1)), rounded up
+    for k, num_channels in enumerate([64, 128, 256, 512], start=1):
+        net.add_module(f'resnet_block{k}', stage(num_channels, halve=k > 1))
+    net.add_module('global_avg_pool', nn.AdaptiveAvgPool2d((1, 1)))
+    net.add_module('fc', nn.Sequential(nn.Flatten(),         # (B, 512)
+                                       nn.Linear(512, num_classes)))  # (B, q)
     net.eval()                       # the dry run leaves BN statistics alone
     with torch.no_grad():
         net(torch.zeros(1, in_channels, 8, 8))
     return net.train()
+
+
+d2l.DATA_HUB['cat1'] = (  # a ginger cat on its back, 500x400
+    'https://raw.githubusercontent.com/d2l-ai/d2l-en/'
+    '23d7a5aecceee57d1292c56e90cce307f183bb0a/img/cat1.jpg',
+    'f9c5b905d908b97eeeb64ff34a46fa8b143f88f8')
+
+
+def train_batch_ch13(net, X, y, loss, trainer, devices):
+    """One training step on a minibatch; returns (summed loss, # correct).
+
+    X is a tensor or a list of tensors; everything goes to devices[0], where
+    a data-parallel net splits the minibatch among its devices.
+
+    Defined in Section 14.1 (computer-vision/image-augmentation).
+    """
+    if not devices:
+        raise ValueError('devices must name at least one device, got '
+                         f'{devices!r}')
+    X = ([x.to(devices[0]) for x in X] if isinstance(X, list)
+         else X.to(devices[0]))
+    y = y.to(devices[0])
+    net.train()
+    trainer.zero_grad()
+    pred = net(X)
+    l = loss(pred, y)               # (B,) per example, or already reduced
+    l.sum().backward()
+    trainer.step()
+    return float(l.detach().sum()), d2l.accuracy(pred.detach(), y)
+
+
+def _train_epoch_ch13(net, train_iter, loss, trainer, devices,
+                      num_batches, epoch, animator):
+    """One epoch of train_ch13; returns its four sums and its seconds.
+
+    Defined in Section 14.1 (computer-vision/image-augmentation).
+    """
+    metric, timer = d2l.Accumulator(4), d2l.Timer()
+    for i, (X, y) in zip(range(num_batches), train_iter):
+        timer.start()
+        l, acc = d2l.train_batch_ch13(net, X, y, loss, trainer, devices)
+        metric.add(l, acc, y.shape[0], y.numel())
+        timer.stop()
+        if (i + 1) % max(num_batches // 5, 1) == 0 or i + 1 == num_batches:
+            animator.add(epoch + (i + 1) / num_batches,
+                         (metric[0] / metric[2], metric[1] / metric[3],
+                          None))
+    return metric, timer.sum()
+
+
+class _AllGPUs:
+    """Default of train_ch13's devices: d2l.try_all_gpus(), at call time.
+
+    Defined in Section 14.1 (computer-vision/image-augmentation).
+    """
+    def __repr__(self):                   # as the signature shows it
+        return 'd2l.try_all_gpus()'
+
+
+def _on_devices(net, devices):
+    """(net placed on devices[0], wrapped for several GPUs; device list).
+
+    Defined in Section 14.1 (computer-vision/image-augmentation).
+    """
+    devices = list(devices)
+    if not devices:
+        raise ValueError('devices must name at least one device, got []')
+    if len(devices) > 1 and any(d.type != 'cuda' for d in devices):
+        raise ValueError(f'several devices must all be CUDA GPUs, got '
+                         f'{devices}')
+    if len(devices) > 1:
+        net = nn.DataParallel(net, device_ids=devices)
+    return net.to(devices[0]), devices
+
+
+def train_ch13(net, train_iter, test_iter, loss, trainer, num_epochs,
+               devices=_AllGPUs()):
+    """Train net on one or several devices; plot, print and return
+    (train loss, train acc, test acc).
+
+    Defined in Section 14.1 (computer-vision/image-augmentation).
+    """
+    num_epochs = d2l.checks.integer(num_epochs, 'num_epochs', at_least=1)
+    if isinstance(devices, _AllGPUs):     # the default: look it up now
+        devices = d2l.try_all_gpus()
+    net, devices = d2l._on_devices(net, devices)
+    num_batches = d2l.cap('max_train_batches', len(train_iter))
+    animator = d2l.Animator(xlabel='epoch', xlim=[1, num_epochs], ylim=[0, 1],
+                            legend=['train loss', 'train acc', 'test acc'])
+    seconds, seen = 0.0, 0.0
+    for epoch in range(num_epochs):
+        metric, sec = d2l._train_epoch_ch13(net, train_iter, loss, trainer,
+                                            devices, num_batches, epoch,
+                                            animator)
+        seconds, seen = seconds + sec, seen + metric[2]
+        test_acc = d2l.evaluate_accuracy_gpu(net, test_iter, devices[0])
+        animator.add(epoch + 1, (None, None, test_acc))
+    animator.flush()
+    train_loss, train_acc = metric[0] / metric[2], metric[1] / metric[3]
+    print(f'loss {train_loss:.3f}, train acc {train_acc:.3f}, '
+          f'test acc {test_acc:.3f}')
+    print(f'{seen / seconds:.1f} examples/sec on {[str(d) for d in devices]}')
+    return train_loss, train_acc, test_acc
 
 
 d2l.DATA_HUB['catdog'] = (  # a puppy (left) and a kitten (right), 728x561
@@ -2731,7 +2834,7 @@ d2l.DATA_HUB['banana-detection'] = (
     '5de26c8fce5ccdea9f91267273464dc968d20d72')
 
 
-def read_data_bananas(is_train=True, data_dir=None):
+def read_data_bananas(is_train=True, *, data_dir=None):
     """Images (list of uint8 (3, H, W)) and labels (N, 1, 5) of one split.
 
     A label row is (class, x1, y1, x2, y2) with x divided by the image
@@ -2740,17 +2843,17 @@ def read_data_bananas(is_train=True, data_dir=None):
 
     Defined in Section 14.6 (computer-vision/object-detection-dataset).
     """
+    from torchvision.transforms.v2.functional import pil_to_tensor
     d2l.checks.instance(is_train, 'is_train', bool)
     if data_dir is None:
         data_dir = d2l.download_extract('banana-detection')
     split = os.path.join(data_dir, 'bananas_train' if is_train
                          else 'bananas_val')
     table = d2l.pd.read_csv(os.path.join(split, 'label.csv'))
-    read = d2l.torchvision.io.read_image
-    rgb = d2l.torchvision.io.ImageReadMode.RGB
     images, labels = [], []
     for row in table.itertuples():
-        img = read(os.path.join(split, 'images', row.img_name), rgb)
+        with d2l.Image.open(os.path.join(split, 'images', row.img_name)) as f:
+            img = pil_to_tensor(f.convert('RGB'))        # (3, H, W) uint8
         _, H, W = img.shape
         labels.append([row.label, row.xmin / W, row.ymin / H,
                        row.xmax / W, row.ymax / H])
@@ -2763,9 +2866,9 @@ class BananasDataset(torch.utils.data.Dataset):
 
     Defined in Section 14.6 (computer-vision/object-detection-dataset).
     """
-    def __init__(self, is_train, data_dir=None):
-        self.features, self.labels = d2l.read_data_bananas(is_train,
-                                                           data_dir)
+    def __init__(self, is_train, *, data_dir=None):
+        self.features, self.labels = d2l.read_data_bananas(
+            is_train, data_dir=data_dir)
         split = 'training' if is_train else 'validation'
         print(f'read {len(self.features)} {split} examples')
 
@@ -2776,17 +2879,181 @@ class BananasDataset(torch.utils.data.Dataset):
         return len(self.features)
 
 
-def load_data_bananas(batch_size, data_dir=None):
+def load_data_bananas(batch_size, *, data_dir=None):
     """Loaders of the banana training (shuffled) and validation sets.
 
     Defined in Section 14.6 (computer-vision/object-detection-dataset).
     """
     batch_size = d2l.checks.integer(batch_size, 'batch_size', at_least=1)
     train_iter = torch.utils.data.DataLoader(
-        d2l.BananasDataset(True, data_dir), batch_size, shuffle=True)
+        d2l.BananasDataset(True, data_dir=data_dir), batch_size,
+        shuffle=True)
     val_iter = torch.utils.data.DataLoader(
-        d2l.BananasDataset(False, data_dir), batch_size)
+        d2l.BananasDataset(False, data_dir=data_dir), batch_size)
     return train_iter, val_iter
+
+
+d2l.DATA_HUB['voc2012'] = (d2l.DATA_URL + 'VOCtrainval_11-May-2012.tar',
+                           '4e443f8a2eca6b1dac8a6c57641b67dd40621a49')
+
+
+def read_voc_images(voc_dir, is_train=True):
+    """Photos and colour label images (lists of uint8 (3, H, W)) of a split.
+
+    Defined in Section 14.9 (computer-vision/semantic-segmentation-and-dataset).
+    """
+    from torchvision.transforms.v2.functional import pil_to_tensor
+
+    def read_rgb(*parts):                        # uint8 (3, H, W)
+        with d2l.Image.open(os.path.join(voc_dir, *parts)) as f:
+            return pil_to_tensor(f.convert('RGB'))
+
+    d2l.checks.instance(is_train, 'is_train', bool)
+    split = os.path.join(voc_dir, 'ImageSets', 'Segmentation',
+                         'train.txt' if is_train else 'val.txt')
+    with open(split) as f:
+        names = f.read().split()
+    features, labels = [], []
+    for name in names:
+        X = read_rgb('JPEGImages', f'{name}.jpg')
+        Y = read_rgb('SegmentationClass', f'{name}.png')
+        if X.shape != Y.shape:
+            raise ValueError(f'{name}: photo {tuple(X.shape)} and label '
+                             f'{tuple(Y.shape)} differ in size')
+        features.append(X)
+        labels.append(Y)
+    return features, labels
+
+
+def _voc_color(k):
+    """VOC's colour [R, G, B] of label index k (0 <= k < 256).
+
+    Defined in Section 14.9 (computer-vision/semantic-segmentation-and-dataset).
+    """
+    rgb = [0, 0, 0]
+    for i in range(8):                  # bit i of k goes to channel i % 3,
+        if k >> i & 1:                  # at bit position 7 - i // 3
+            rgb[i % 3] |= 128 >> (i // 3)
+    return rgb
+
+
+VOC_COLORMAP = [d2l._voc_color(k) for k in range(21)]
+VOC_CLASSES = [
+    'background',                                             # 0
+    'aeroplane', 'bicycle', 'bird', 'boat', 'bottle',         # 1-5
+    'bus', 'car', 'cat', 'chair', 'cow',                      # 6-10
+    'diningtable', 'dog', 'horse', 'motorbike', 'person',     # 11-15
+    'potted plant', 'sheep', 'sofa', 'train', 'tv/monitor']   # 16-20
+
+
+def voc_colormap2label():
+    """Table of length 256**3: class index of each colour key (else 0).
+
+    Defined in Section 14.9 (computer-vision/semantic-segmentation-and-dataset).
+    """
+    colors = torch.tensor(d2l.VOC_COLORMAP, dtype=torch.long)   # (21, 3)
+    keys = (colors[:, 0] * 256 + colors[:, 1]) * 256 + colors[:, 2]
+    colormap2label = torch.zeros(256 ** 3, dtype=torch.long)
+    colormap2label[keys] = torch.arange(len(colors))
+    return colormap2label
+
+
+def voc_label_indices(colormap, colormap2label):
+    """Class index (H, W) of each pixel of a colour label (3, H, W).
+
+    Defined in Section 14.9 (computer-vision/semantic-segmentation-and-dataset).
+    """
+    d2l.checks.instance(colormap, 'colormap', torch.Tensor)
+    if colormap.dim() != 3 or colormap.shape[0] != 3:
+        raise ValueError(f'colormap must have shape (3, H, W), '
+                         f'got {tuple(colormap.shape)}')
+    c = colormap.long()                                  # (3, H, W)
+    keys = (c[0] * 256 + c[1]) * 256 + c[2]              # (H, W)
+    return colormap2label[keys]                          # (H, W)
+
+
+def voc_rand_crop(feature, label, height, width):
+    """The same random height x width window of an image and its label.
+
+    Defined in Section 14.9 (computer-vision/semantic-segmentation-and-dataset).
+    """
+    from torchvision import tv_tensors
+    from torchvision.transforms import v2
+    d2l.checks.instance(feature, 'feature', torch.Tensor)
+    d2l.checks.instance(label, 'label', torch.Tensor)
+    height = d2l.checks.integer(height, 'height', at_least=1)
+    width = d2l.checks.integer(width, 'width', at_least=1)
+    H, W = feature.shape[-2:]
+    if label.shape[-2:] != (H, W):
+        raise ValueError(f'feature is {H}x{W} but label is '
+                         f'{label.shape[-2]}x{label.shape[-1]}')
+    if height > H or width > W:
+        raise ValueError(f'crop {height}x{width} is larger than the '
+                         f'image, {H}x{W}')
+    feature, label = v2.RandomCrop((height, width))(
+        feature, tv_tensors.Mask(label))
+    return feature, label.as_subclass(torch.Tensor)
+
+
+class VOCSegDataset(torch.utils.data.Dataset):
+    """Random crops of VOC photos (normalized) and their class-index labels.
+
+    Defined in Section 14.9 (computer-vision/semantic-segmentation-and-dataset).
+    """
+    def __init__(self, is_train, crop_size, voc_dir):
+        d2l.checks.instance(crop_size, 'crop_size', (tuple, list))
+        if len(crop_size) != 2:
+            raise ValueError(f'crop_size must be (height, width), '
+                             f'got {crop_size!r}')
+        self.crop_size = tuple(d2l.checks.integer(s, 'crop_size', at_least=1)
+                               for s in crop_size)
+        features, labels = d2l.read_voc_images(voc_dir, is_train=is_train)
+        self.features, self.labels = self.filter(features), self.filter(labels)
+        if not self.features:
+            raise ValueError(f'no image of the split is at least '
+                             f'{self.crop_size[0]}x{self.crop_size[1]}')
+        self.colormap2label = d2l.voc_colormap2label()
+        print(f'read {len(self.features)} examples')
+
+    def __getitem__(self, idx):
+        feature, label = d2l.voc_rand_crop(self.features[idx],
+                                           self.labels[idx], *self.crop_size)
+        return (self.normalize_image(feature),
+                d2l.voc_label_indices(label, self.colormap2label))
+
+    def __len__(self):
+        return len(self.features)
+
+    def filter(self, imgs):
+        """The images of `imgs` that are at least as large as the crop."""
+        h, w = self.crop_size
+        return [img for img in imgs if img.shape[1] >= h and img.shape[2] >= w]
+
+    def normalize_image(self, img):
+        """uint8 (3, H, W) -> float32, each channel standardized (ImageNet)."""
+        from torchvision.transforms.v2 import functional as TF
+        img = TF.to_dtype(img, torch.float32, scale=True)       # values in [0, 1]
+        return TF.normalize(img, mean=[0.485, 0.456, 0.406],
+                            std=[0.229, 0.224, 0.225])
+
+
+def load_data_voc(batch_size, crop_size, *, voc_dir=None):
+    """Loaders of VOC 2012 segmentation crops: training (shuffled) and test.
+
+    voc_dir: an unpacked VOC2012 folder (default: fetch the archive).
+
+    Defined in Section 14.9 (computer-vision/semantic-segmentation-and-dataset).
+    """
+    batch_size = d2l.checks.integer(batch_size, 'batch_size', at_least=1)
+    if voc_dir is None:                 # the archive unpacks into VOCdevkit
+        voc_dir = os.path.join(d2l.download_extract('voc2012'), 'VOC2012')
+    loaders = []
+    for is_train in (True, False):      # only the training crops shuffle
+        loaders.append(torch.utils.data.DataLoader(
+            d2l.VOCSegDataset(is_train, crop_size, voc_dir), batch_size,
+            shuffle=is_train, drop_last=True,
+            num_workers=d2l.get_dataloader_workers()))
+    return tuple(loaders)
 
 
 def t_tail(t, df):
