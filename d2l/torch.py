@@ -2831,7 +2831,7 @@ def multibox_detection(cls_probs, offset_preds, anchors, nms_threshold=0.5,
 
 d2l.DATA_HUB['banana-detection'] = (
     d2l.DATA_URL + 'banana-detection.zip',
-    '5de26c8fce5ccdea9f91267273464dc968d20d72')
+    '5de26c8fce5ccdea9f91267273464dc968d20d72')  # 1,000 + 100 photos
 
 
 def read_data_bananas(is_train=True, *, data_dir=None):
@@ -2873,7 +2873,7 @@ class BananasDataset(torch.utils.data.Dataset):
         print(f'read {len(self.features)} {split} examples')
 
     def __getitem__(self, idx):
-        return self.features[idx].float(), self.labels[idx]
+        return self.features[idx].float(), self.labels[idx]  # image, box
 
     def __len__(self):
         return len(self.features)
@@ -2894,7 +2894,7 @@ def load_data_bananas(batch_size, *, data_dir=None):
 
 
 d2l.DATA_HUB['voc2012'] = (d2l.DATA_URL + 'VOCtrainval_11-May-2012.tar',
-                           '4e443f8a2eca6b1dac8a6c57641b67dd40621a49')
+                           '4e443f8a2eca6b1dac8a6c57641b67dd40621a49')  # 2 GB
 
 
 def read_voc_images(voc_dir, is_train=True):
