@@ -10,38 +10,22 @@ counts, and the bytes that reach the disk.
 import concurrent.futures
 import contextlib
 import os
-import pathlib
-import re
 import tempfile
 import threading
 
 import pytest
 import torch
 
-from d2l import torch as d2l
+from notebook_cells import notebook_code
 
-SECTION = (pathlib.Path(__file__).resolve().parents[2] / 'chapters'
-           / 'computational-performance' / 'auto-parallelism.md')
 DEFINES = ('def chain(', '@contextlib.contextmanager', 'def fastest(',
            'def chain_on_one_core(', 'def save(', 'def compute_then_save(')
 
 
-def notebook_code(defines):
-    """Namespace of the section's cells that start with one of `defines`,
-    with the modules its import cell provides."""
-    cells = re.findall(r'^```python\n(.*?)^```', SECTION.read_text(),
-                       flags=re.S | re.M)
-    namespace = {'torch': torch, 'd2l': d2l, 'os': os, 'contextlib':
-                 contextlib, 'concurrent': concurrent, 'tempfile': tempfile,
-                 'num_cores': 2, 'num_rounds': 2, 'num_big': 3}
-    found = [cell for cell in cells if cell.startswith(defines)]
-    assert len(found) == len(defines), [c.split('\n')[0] for c in found]
-    for cell in found:
-        exec(compile(cell, str(SECTION), 'exec'), namespace)
-    return namespace
-
-
-NB = notebook_code(DEFINES)
+NB = notebook_code('computational-performance/auto-parallelism.md',
+                   DEFINES, os=os, contextlib=contextlib,
+                   concurrent=concurrent, tempfile=tempfile, num_cores=2,
+                   num_rounds=2, num_big=3)
 
 
 def test_chain_is_the_sequence_of_powers():

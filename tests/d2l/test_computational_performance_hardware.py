@@ -14,7 +14,7 @@ import re
 import pytest
 import torch
 
-from d2l import torch as d2l
+from notebook_cells import notebook_code
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SECTION = ROOT / 'chapters' / 'computational-performance' / 'hardware.md'
@@ -22,25 +22,17 @@ FIGURES = SECTION.parent / 'img' / 'hardware_figures.py'
 DEFINES = ('def best_time(', 'def parse_size(', 'def sum_rate(')
 
 
-def notebook_code(defines):
-    """Namespace of the section's cells that start with one of `defines`.
-
-    The cell of `parse_size` ends by reading this machine's caches, which
-    the namespace allows (it returns {} where sysfs is missing)."""
-    cells = re.findall(r'^```python\n(.*?)^```', SECTION.read_text(),
-                       flags=re.S | re.M)
-    namespace = {'torch': torch, 'd2l': d2l, 'os': os, 'pathlib': pathlib,
-                 'num_rounds': 2}
-    found = [cell for cell in cells if cell.startswith(defines)]
-    assert len(found) == len(defines), [c.split('\n')[0] for c in found]
-    for cell in found:
-        if cell.startswith('def sum_rate('):      # definition only, no sweep
-            cell = cell.split('\n\nsizes = ')[0]
-        exec(compile(cell, str(SECTION), 'exec'), namespace)
-    return namespace
+def definition_only(cell):
+    """sum_rate's cell without the sweep after it; other cells whole."""
+    if cell.startswith('def sum_rate('):
+        return cell.split('\n\nsizes = ')[0]
+    return cell
 
 
-NB = notebook_code(DEFINES)
+# parse_size's cell ends by reading this machine's caches ({} without sysfs)
+NB = notebook_code('computational-performance/hardware.md', DEFINES,
+                   trim=definition_only, os=os, pathlib=pathlib,
+                   num_rounds=2)
 
 
 @pytest.mark.parametrize('text, size', [('48K', 48 * 1024),

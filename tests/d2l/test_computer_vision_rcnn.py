@@ -8,8 +8,6 @@ notebook's own cells, found by their first line. Oracles:
 torchvision.ops.roi_pool / roi_align, hand-computed values, brute force.
 """
 import math
-import pathlib
-import re
 
 import pytest
 import torch
@@ -17,27 +15,13 @@ from torch import nn
 from torchvision import ops
 
 from d2l import torch as d2l
+from notebook_cells import notebook_code
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-SECTION = ROOT / 'chapters' / 'computer-vision' / 'rcnn.md'
 DEFINES = ('def conv_macs(', 'def round_half_away(', 'def bilinear(',
            'def roi_align(', 'class RPNHead(')
 
 
-def notebook_code(defines):
-    """Namespace of the section's cells that start with one of `defines`."""
-    cells = re.findall(r'^```python\n(.*?)^```', SECTION.read_text(),
-                       flags=re.S | re.M)
-    namespace = {'torch': torch, 'nn': nn, 'math': math, 'ops': ops,
-                 'd2l': d2l}
-    found = [cell for cell in cells if cell.startswith(defines)]
-    assert len(found) == len(defines), [c.split('\n')[0] for c in found]
-    for cell in found:
-        exec(compile(cell, str(SECTION), 'exec'), namespace)
-    return namespace
-
-
-NB = notebook_code(DEFINES)
+NB = notebook_code('computer-vision/rcnn.md', DEFINES, math=math, ops=ops)
 # the section's example: digits of e on a 6 x 6 map of a 48 x 48 image
 E_MAP = torch.tensor([[2, 7, 1, 8, 2, 8], [1, 8, 2, 8, 4, 5],
                       [9, 0, 4, 5, 2, 3], [5, 3, 6, 0, 2, 8],

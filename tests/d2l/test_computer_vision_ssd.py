@@ -8,8 +8,6 @@ counts and hand-computed values, d2l.multibox_prior, F.cross_entropy.
 """
 import math
 import os
-import pathlib
-import re
 
 import pytest
 import torch
@@ -17,9 +15,8 @@ from torch import nn
 from torch.nn import functional as F
 
 from d2l import torch as d2l
+from notebook_cells import first_code_line, notebook_code
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-SECTION = ROOT / 'chapters' / 'computer-vision' / 'ssd.md'
 DEFINES = ('def cls_predictor(', 'def bbox_predictor(', 'def flatten_pred(',
            'def down_sample_blk(', 'def base_net(', 'def get_blk(',
            'def blk_forward(', 'small = ', 'class TinySSD(',
@@ -29,27 +26,15 @@ DEFINES = ('def cls_predictor(', 'def bbox_predictor(', 'def flatten_pred(',
 PLOTS = ('def smooth_l1(', 'def focal_loss(')
 
 
-def first_code_line(cell):
-    lines = [ln for ln in cell.splitlines() if not ln.startswith('# NBVAL')]
-    return lines[0] if lines else ''
+def definition_only(cell):
+    """A loss cell without the plot after its def; other cells whole."""
+    if first_code_line(cell).startswith(PLOTS):
+        return cell.split('\n\n')[0]
+    return cell
 
 
-def notebook_code(defines):
-    """Namespace of the section's cells whose first code line starts with
-    one of `defines` (cells run in the notebook's order)."""
-    cells = re.findall(r'^```python\n(.*?)^```', SECTION.read_text(),
-                       flags=re.S | re.M)
-    namespace = {'torch': torch, 'nn': nn, 'F': F, 'd2l': d2l, 'os': os}
-    found = [c for c in cells if first_code_line(c).startswith(defines)]
-    assert len(found) == len(defines), [first_code_line(c) for c in found]
-    for cell in found:
-        if first_code_line(cell).startswith(PLOTS):
-            cell = cell.split('\n\n')[0]          # the def, not the plot
-        exec(compile(cell, str(SECTION), 'exec'), namespace)
-    return namespace
-
-
-NB = notebook_code(DEFINES)
+NB = notebook_code('computer-vision/ssd.md', DEFINES, trim=definition_only,
+                   F=F, os=os)
 
 
 def test_heads_keep_the_grid_and_count_channels():

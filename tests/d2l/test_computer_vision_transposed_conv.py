@@ -10,7 +10,6 @@ notebook's own cells, found by their first line.
 """
 import importlib.util
 import pathlib
-import re
 
 import pytest
 import torch
@@ -18,6 +17,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from d2l import torch as d2l
+from notebook_cells import notebook_code
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SECTION = ROOT / 'chapters' / 'computer-vision' / 'transposed-conv.md'
@@ -26,19 +26,7 @@ DEFINES = ('def trans_conv(', 'def trans_conv_sp(', 'def tconv_out_size(',
            'def conv_matrix(')
 
 
-def notebook_code(defines):
-    """Namespace of the section's cells that start with one of `defines`."""
-    cells = re.findall(r'^```python\n(.*?)^```', SECTION.read_text(),
-                       flags=re.S | re.M)
-    namespace = {'torch': torch, 'nn': nn, 'F': F, 'd2l': d2l}
-    found = [cell for cell in cells if cell.startswith(defines)]
-    assert len(found) == len(defines), [c.split('\n')[0] for c in found]
-    for cell in found:
-        exec(compile(cell, str(SECTION), 'exec'), namespace)
-    return namespace
-
-
-NB = notebook_code(DEFINES)
+NB = notebook_code('computer-vision/transposed-conv.md', DEFINES, F=F)
 X_EX = torch.tensor([[2.0, -1.0], [1.0, 3.0]])
 K_EX = torch.tensor([[1.0, 0.0, 2.0], [-1.0, 1.0, 0.0]])
 
