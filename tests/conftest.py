@@ -15,6 +15,7 @@ import pathlib
 import shutil
 import sys
 import tempfile
+import time
 
 import pytest
 
@@ -81,6 +82,15 @@ def quick(monkeypatch):
 def full(monkeypatch):
     """Turn quick mode off for one test."""
     monkeypatch.delenv('D2L_QUICK', raising=False)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A fake time.perf_counter that returns the listed instants in turn."""
+    def install(*instants):
+        ticks = iter(instants)
+        monkeypatch.setattr(time, 'perf_counter', lambda: next(ticks))
+    return install
 
 
 @pytest.fixture(scope='session')

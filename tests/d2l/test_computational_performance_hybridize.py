@@ -6,15 +6,6 @@ import pytest
 from d2l import torch as d2l
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    """A fake perf_counter that returns the listed instants in turn."""
-    def install(*instants):
-        ticks = iter(instants)
-        monkeypatch.setattr(time, 'perf_counter', lambda: next(ticks))
-    return install
-
-
 def test_benchmark_prints_and_keeps_seconds(clock, capsys):
     clock(10.0, 12.25)                  # enter, exit
     with d2l.Benchmark('matmul') as bench:

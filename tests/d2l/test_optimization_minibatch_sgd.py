@@ -17,15 +17,6 @@ sgd = notebook_code('optimization/minibatch-sgd.md', ('def sgd(',))['sgd']
 
 # --- Timer -----------------------------------------------------------------
 
-@pytest.fixture
-def clock(monkeypatch):
-    """A fake perf_counter that returns the listed instants in turn."""
-    def install(*instants):
-        ticks = iter(instants)
-        monkeypatch.setattr(time, 'perf_counter', lambda: next(ticks))
-    return install
-
-
 def test_timer_values(clock):
     clock(1.0, 3.0, 4.0, 8.5)          # start, stop, start, stop
     timer = d2l.Timer()
