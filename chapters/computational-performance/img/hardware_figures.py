@@ -5,6 +5,8 @@ hardware-machine.svg: the parts of a deep learning server and the rates of
 the links between them.
 hardware-ladder.svg: the times of the section's table on one logarithmic
 axis, one row per entry.
+hardware-systolic.svg: a 4 x 4 systolic array computing y = x W, with the
+weights held in the cells, inputs moving right and partial sums moving down.
 """
 import math
 import pathlib
@@ -115,6 +117,88 @@ def ladder():
         desc))
 
 
+def sub(name, index):
+    """A letter with a lowered index, e.g. w with 12."""
+    return f'{name}<tspan dy="3" font-size="9">{index}</tspan>'
+
+
+def marker(name, color):
+    """An arrow head in `color`, for arrows drawn in that colour."""
+    return (f'<defs><marker id="{name}" viewBox="0 0 10 10" refX="9" '
+            'refY="5" markerWidth="6" markerHeight="6" orient="auto">'
+            f'<path d="M0,0 L10,5 L0,10 z" fill="{color}"/></marker></defs>')
+
+
+def systolic(n=4, cell=46, gap=22):
+    x0, y0 = 76, 56                           # top-left corner of the grid
+    step = cell + gap
+    body = [marker('tip-in', BLUE), marker('tip-sum', ORANGE)]
+    for i in range(n):                        # row i: input x_i, weights
+        for j in range(n):                    # column j: output y_j
+            x, y = x0 + j * step, y0 + i * step
+            body += [rect(x, y, cell, cell, fill=GREEN, stroke=GREEN,
+                          fill_opacity='0.3'),
+                     text(x + cell / 2, y + cell / 2 + 3,
+                          sub('w', f'{i + 1}{j + 1}'), fill=INK)]
+            if j < n - 1:                     # input on to the right
+                body.append(figure_svg.arrow(x + cell + 2, y + 17,
+                                             x + step - 2, y + 17, BLUE,
+                                             'tip-in'))
+            if i < n - 1:                     # partial sum on downwards
+                body.append(figure_svg.arrow(x + 30, y + cell + 2,
+                                             x + 30, y + step - 2, ORANGE,
+                                             'tip-sum'))
+        y = y0 + i * step
+        body += [text(x0 - 40, y + 21, sub('x', i + 1), anchor='end',
+                      fill=BLUE),
+                 figure_svg.arrow(x0 - 34, y + 17, x0 - 2, y + 17, BLUE,
+                                  'tip-in')]
+    bottom = y0 + n * step - gap
+    for j in range(n):
+        x = x0 + j * step + 30
+        body += [text(x, y0 - 26, '0', fill=ORANGE),
+                 figure_svg.arrow(x, y0 - 20, x, y0 - 2, ORANGE, 'tip-sum'),
+                 figure_svg.arrow(x, bottom + 2, x, bottom + 22, ORANGE,
+                                  'tip-sum'),
+                 text(x, bottom + 38, sub('y', j + 1), fill=ORANGE)]
+    # one cell enlarged: what it does in every step
+    cx, cy = x0 + n * step + 60, y0 + 70
+    body += [text(cx + 23, cy - 52, 'every step, one cell:', font_size=10,
+                  fill=GRAY),
+             text(cx + 30, cy - 30, 's', fill=ORANGE),
+             figure_svg.arrow(cx + 30, cy - 24, cx + 30, cy - 2, ORANGE,
+                              'tip-sum'),
+             figure_svg.arrow(cx - 30, cy + 17, cx - 2, cy + 17, BLUE,
+                              'tip-in'),
+             text(cx - 36, cy + 21, 'x', anchor='end', fill=BLUE),
+             rect(cx, cy, cell, cell, fill=GREEN, stroke=GREEN,
+                  fill_opacity='0.3'),
+             text(cx + cell / 2, cy + cell / 2 + 3, 'w', fill=INK),
+             figure_svg.arrow(cx + cell + 2, cy + 17, cx + cell + 30,
+                              cy + 17, BLUE, 'tip-in'),
+             text(cx + cell + 36, cy + 21, 'x', anchor='start', fill=BLUE),
+             figure_svg.arrow(cx + 30, cy + cell + 2, cx + 30, cy + cell + 24,
+                              ORANGE, 'tip-sum'),
+             text(cx + 30, cy + cell + 40, 's + w x', fill=ORANGE)]
+    body.append(text(x0 - 50, bottom + 64, 'Row i starts one step after '
+                     'row i \u2212 1, so that its input meets the partial '
+                     'sum coming down.', anchor='start', font_size=10,
+                     fill=GRAY))
+    desc = ('A 4 by 4 grid of cells; the cell in row i and column j holds '
+            'the weight w_ij. Inputs x_1 to x_4 enter the rows from the '
+            'left and are passed to the right from cell to cell. Partial '
+            'sums start as 0 at the top of every column, move down, and '
+            'leave at the bottom as the outputs y_1 to y_4. An enlarged '
+            'cell shows one step: it receives x from the left and a partial '
+            'sum s from above, passes x on to the right and s + w x down. '
+            'Row i starts one step after row i - 1, so that its input meets '
+            'the partial sum coming down.')
+    figure_svg.write('hardware-systolic.svg', figure_svg.document(
+        x0 + n * step + 200, bottom + 76, 'A 4 by 4 systolic array computing'
+        ' y = x W', body, desc))
+
+
 if __name__ == '__main__':
     machine()
     ladder()
+    systolic()

@@ -38,7 +38,11 @@ def pipeline(cx, ys):
         body.append(arrow(cx, y + 32, cx, y + 22))
     body.append(arrow(cx, 182, cx, 172))
     body.append(text(cx, 196, 'all examples', font_size=10))
-    body.append(text(cx + 56, 115, 'activations', anchor='start',
+    # the activations of layer 2 leave device 0 for layer 3 on device 1
+    mid2, mid3 = ys[1] + 10, ys[2] + 10
+    body.append(figure_svg.path([(cx + 50, mid2), (cx + 62, mid2),
+                                 (cx + 62, mid3), (cx + 52, mid3)]))
+    body.append(text(cx + 68, 115, 'activations', anchor='start',
                      font_size=9, fill=GRAY))
     return body
 
@@ -69,9 +73,11 @@ def data(cx, ys):
     for y in ys[1:]:
         body += [arrow(left, y + 32, left, y + 22),
                  arrow(right, y + 32, right, y + 22)]
-    body.append(figure_svg.line(cx - 10, 44, cx + 10, 44, tip=False,
-                                dash=True))
-    body.append(text(cx, 38, 'gradients', font_size=9, fill=GRAY))
+    for x in (left, right):                       # gradients to both copies
+        body.append(f'<path d="M{cx:g},40 H{x:g} V52" fill="none" '
+                    f'stroke="{GRAY}" stroke-width="1.5" '
+                    'stroke-dasharray="4 3" marker-end="url(#tip)"/>')
+    body.append(text(cx, 35, 'gradients', font_size=9, fill=GRAY))
     body += [arrow(left, 182, left, 172), arrow(right, 182, right, 172),
              text(left, 196, 'half 1', font_size=10),
              text(right, 196, 'half 2', font_size=10)]
@@ -88,11 +94,12 @@ def splits():
     title = 'Three ways to divide a network among two devices'
     desc = ('Three panels with a four-layer network each. Data: a full copy '
             'of the network on each device, each fed half of the examples, '
-            'with gradients exchanged between the copies. Pipeline: layers '
-            '1 and 2 on device 0, layers 3 and 4 on device 1, activations '
-            'passed between them. Tensor: every layer split into halves a '
-            'and b on the two devices, with crossing exchanges between all '
-            'layers.')
+            'with a dashed bracket over the two copies, ending in an arrow on '
+            'each, for the gradients they exchange. Pipeline: layers 1 and 2 '
+            'on device 0, layers 3 and 4 on device 1, and an arrow carrying '
+            'the activations from layer 2 to layer 3. Tensor: every layer '
+            'split into halves a and b on the two devices, with crossing '
+            'exchanges between all layers.')
     return figure_svg.document(580, 232, title, body, desc)
 
 
