@@ -21,8 +21,11 @@ import torch.distributed as dist
 dist.init_process_group('gloo')
 x = torch.tensor([dist.get_rank() + 1.0])
 dist.all_reduce(x)
-print(dist.get_rank(), dist.get_world_size(), int(x.item()),
-      os.environ['OMP_NUM_THREADS'], *sys.argv[1:], flush=True)
+fields = [dist.get_rank(), dist.get_world_size(), int(x.item()),
+          os.environ['OMP_NUM_THREADS'], *sys.argv[1:]]
+# one write per line: both processes share the pipe, and a line written in
+# one system call is never split by the other process's output
+os.write(1, (' '.join(map(str, fields)) + '\\n').encode())
 dist.destroy_process_group()
 '''
 
