@@ -3328,7 +3328,9 @@ def load_array(data_arrays, batch_size, is_train=True):
         raise ValueError(f'all tensors must have the same length along axis '
                          f'0, got lengths {sorted(sizes)}')
     dataset = torch.utils.data.TensorDataset(*data_arrays)
-    return torch.utils.data.DataLoader(dataset, batch_size, shuffle=is_train)
+    dataset.__getitems__ = dataset.__getitem__  # a minibatch in one go
+    return torch.utils.data.DataLoader(dataset, batch_size, shuffle=is_train,
+                                       collate_fn=tuple)
 
 
 def linreg(X, w, b):

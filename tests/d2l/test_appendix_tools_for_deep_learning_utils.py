@@ -34,6 +34,19 @@ def test_load_array_batches_in_order_when_not_training():
     assert torch.equal(batches[1][0], X[2:4])
 
 
+def test_load_array_shuffles_like_a_default_loader_in_whole_batches():
+    X, y = torch.arange(14.0).reshape(7, 2), torch.arange(7)
+    torch.manual_seed(3)
+    ours = list(d2l.load_array((X, y), 3))
+    torch.manual_seed(3)
+    plain = list(torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(X, y), 3, shuffle=True))
+    assert [b[1].tolist() for b in ours] == [b[1].tolist() for b in plain]
+    assert all(torch.equal(Xb, X[yb]) for Xb, yb in ours)  # rows stay paired
+    assert sorted(torch.cat([b[1] for b in ours]).tolist()) == list(range(7))
+    assert all(isinstance(b, tuple) and len(b) == 2 for b in ours)
+
+
 def test_load_array_rejects_bad_input():
     with pytest.raises(ValueError, match='same length along axis 0'):
         d2l.load_array((torch.ones(3), torch.ones(4)), 2)
