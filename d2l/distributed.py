@@ -57,10 +57,15 @@ def launch(script, nproc, *args, threads=1, timeout=None):
     done = subprocess.run(cmd, env=env, capture_output=True, text=True,
                           timeout=timeout)
     if done.returncode != 0:
-        raise RuntimeError(f'{script.name} in {nproc} processes failed '
+        raise RuntimeError(f'{script.name} in {_processes(nproc)} failed '
                            f'(exit {done.returncode}):\n'
                            f'{done.stderr[-3000:]}')
     return done.stdout
+
+
+def _processes(n):
+    """'1 process', '2 processes': a count of processes for a message."""
+    return f'{n} process' if n == 1 else f'{n} processes'
 
 
 def sent_bytes():

@@ -61,9 +61,23 @@ def test_launch_runs_a_two_process_gloo_job(tmp_path):
 def test_launch_reports_a_failing_script(tmp_path):
     script = tmp_path / 'bad.py'
     script.write_text('raise SystemExit("boom in worker")\n')
-    with pytest.raises(RuntimeError, match=r'(?s)bad.py in 1 processes '
+    with pytest.raises(RuntimeError, match=r'(?s)bad.py in 1 process '
                                            r'failed.*boom in worker'):
         distributed.launch(str(script), 1, timeout=120)
+
+
+@pytest.mark.parametrize('n, words', [(1, '1 process'), (2, '2 processes'),
+                                      (10, '10 processes')])
+def test_process_counts_read_as_english(n, words):
+    assert distributed._processes(n) == words
+
+
+@needs_gloo
+def test_launch_failure_names_the_plural(tmp_path):
+    script = tmp_path / 'bad.py'
+    script.write_text('raise SystemExit(3)\n')
+    with pytest.raises(RuntimeError, match='bad.py in 2 processes failed'):
+        distributed.launch(script, 2, timeout=120)
 
 
 def test_launch_bad_arguments(tmp_path):
