@@ -26,11 +26,14 @@ made, and the same seed gives byte-identical files.
 Each ``build_*`` function returns the folder the book's loader reads, i.e.
 what ``download_extract`` returns for the real archive (for VOC, the
 ``VOCdevkit/VOC2012`` folder). A complete folder is reused; a partial or
-stale one that this module wrote is rebuilt. Not part of the published API:
-import it as ``from d2l import synthetic_vision``.
+stale one that this module wrote is rebuilt. :func:`real_or_stand_in` is the
+one call a notebook makes: the real archive when it can be had, else (quick
+mode only) the stand-in. Not part of the published API: import it as
+``from d2l import synthetic_vision``.
 """
 import colorsys
 import hashlib
+import inspect
 import json
 import os
 import pathlib
@@ -39,13 +42,14 @@ import shutil
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from d2l import checks
+from d2l import checks, hub, quickmode
 
 __all__ = ['CIFAR_CLASSES', 'HOTDOG_CLASSES', 'BREEDS', 'SEG_CLASSES',
            'VOC_PALETTE', 'BORDER', 'SUFFIX', 'CANONICAL_NAMES',
            'render_labelled', 'render_boxed', 'render_masked',
            'synthetic_cifar', 'describe', 'build_bananas', 'build_voc',
-           'build_hotdog', 'build_kaggle_cifar10', 'build_kaggle_dog']
+           'build_hotdog', 'build_kaggle_cifar10', 'build_kaggle_dog',
+           'real_or_stand_in', 'CIFAR_SUBSET', 'CIFAR_SUBSET_SHA1']
 
 #: The ten "synthetic CIFAR" classes; a left-right flip keeps each label.
 CIFAR_CLASSES = ('disc', 'ring', 'square', 'frame', 'triangle', 'cross',
@@ -820,3 +824,93 @@ def build_kaggle_dog(target, *, seed=0, num_breeds=16, per_breed=40,
                   num_test=_count(num_test, 'num_test'),
                   sizes=list(_check_size_range(sizes, 'sizes', 16)))
     return str(_build(target, params, _write_kaggle_dog))
+
+
+# ------------------------------------------------- real data or a stand-in
+
+#: DATA_HUB name -> (builder, folder the book reads, stand-in folder name).
+_STAND_INS = {
+    'banana-detection': (build_bananas, 'banana-detection',
+                         'banana-detection-synthetic'),
+    'voc2012': (build_voc, 'VOCdevkit/VOC2012', 'voc-segmentation-synthetic'),
+    'hotdog': (build_hotdog, 'hotdog', 'hotdog-synthetic'),
+    'cifar10_tiny': (build_kaggle_cifar10, 'kaggle_cifar10_tiny',
+                     'kaggle-cifar10-tiny-synthetic'),
+    'dog_tiny': (build_kaggle_dog, 'kaggle_dog_tiny',
+                 'kaggle-dog-tiny-synthetic'),
+}
+#: The mirror's subset of genuine Kaggle CIFAR-10 images (other images than
+#: the book's tiny set, same layout) and the only SHA-1 accepted for it.
+CIFAR_SUBSET = 'subsets/kaggle_cifar10_tiny-d2lzh2017/kaggle_cifar10_tiny.zip'
+CIFAR_SUBSET_SHA1 = '380ad11827a75fe2045813324ee971b81bec5d80'
+
+
+def _cifar_subset(cache):
+    """The unpacked mirror subset (a folder under `cache`), or None."""
+    for root in hub.mirror_folders():
+        archive = root / CIFAR_SUBSET
+        if not archive.is_file():
+            continue
+        if (digest := hub.sha1(archive)) != CIFAR_SUBSET_SHA1:
+            raise hub.DataError(f'{archive} has SHA-1 {digest}, expected '
+                                f'{CIFAR_SUBSET_SHA1}')
+        # hub.extract refuses traversal and links; the folder name is ours
+        base = cache / pathlib.Path(CIFAR_SUBSET).parent.name
+        data_dir = pathlib.Path(hub.extract(archive, base))
+        counts = [len(os.listdir(data_dir / s)) for s in ('train', 'test')]
+        print(f'stand-in data: the mirror\'s subset {base.name}, '
+              f'{counts[0]:,} train and {counts[1]:,} test genuine Kaggle '
+              'CIFAR-10 images, other images than the book\'s')
+        return str(data_dir)
+    return None
+
+
+def real_or_stand_in(name, folder=None, **build_kwargs):
+    """The folder of DATA_HUB archive `name`, or in quick mode a stand-in.
+
+    Issue 16's policy in one call: the real archive when download_extract
+    finds it (cache, mirror, network); else default mode raises DataError,
+    and quick mode returns a stand-in with the same layout, written under
+    the download cache in a folder of its own (for 'cifar10_tiny', first
+    the mirror's subset of genuine Kaggle images). One printed line says
+    which ran. `folder` is the one the book reads (the default; for voc2012
+    'VOCdevkit/VOC2012'). `build_kwargs` go to the builder (e.g.
+    num_classes=5 for voc2012); their names are checked in either mode,
+    their values shape only a generated stand-in.
+    """
+    if name not in _STAND_INS:
+        raise ValueError(f'no stand-in for {name!r}; known names: '
+                         f'{sorted(_STAND_INS)}')
+    build, canonical, stand_in = _STAND_INS[name]
+    if folder is not None and (pathlib.PurePath(folder)
+                               != pathlib.PurePath(canonical)):
+        raise ValueError(f'folder for {name!r} must be {canonical!r} (the '
+                         f'one its stand-in copies), got {folder!r}')
+    params = inspect.signature(build).parameters
+    unknown = sorted(set(build_kwargs) - set(list(params)[1:]))
+    if unknown:
+        raise TypeError(f'{build.__name__} takes no argument {unknown[0]!r};'
+                        f' it takes {list(params)[1:]}')
+    if name not in hub.DATA_HUB:
+        raise KeyError(f'{name!r} has no DATA_HUB row yet: run the #@save '
+                       'cell of the section that registers it')
+    archive = hub.DATA_HUB[name][0].rsplit('/', 1)[-1]
+    try:
+        data_dir = hub.download_extract(name, canonical)
+        print(f"real data: the book's {archive}")
+        return data_dir
+    except hub.DataError as err:
+        if not quickmode.is_quick():
+            other = ('the mirror\'s subset of Kaggle images or a generated '
+                     'stand-in' if name == 'cifar10_tiny'
+                     else 'a generated stand-in')
+            raise hub.DataError(
+                f'default mode needs the real {archive} ({name}): {err}. '
+                f'Quick mode (D2L_QUICK=1) would run on {other} instead'
+            ) from None
+    cache = hub._cache_folder(None)
+    if name == 'cifar10_tiny' and (subset := _cifar_subset(cache)):
+        return subset
+    data_dir = build(cache / stand_in, **build_kwargs)
+    print(describe(data_dir))
+    return data_dir

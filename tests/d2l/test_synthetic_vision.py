@@ -323,3 +323,188 @@ def test_describe_names_the_stand_in(tmp_path):
     assert line.endswith("in voc-synthetic, not the book's data")
     with pytest.raises(ValueError, match='not inside a folder written by'):
         sv.describe(tmp_path)
+
+
+# ------------------------------------------------- real data or a stand-in
+
+_ROWS = {'banana-detection': 'banana-detection.zip',
+         'voc2012': 'VOCtrainval_11-May-2012.tar', 'hotdog': 'hotdog.zip',
+         'cifar10_tiny': 'kaggle_cifar10_tiny.zip',
+         'dog_tiny': 'kaggle_dog_tiny.zip'}
+
+
+@pytest.fixture
+def data_env(tmp_path, monkeypatch):
+    """A temporary cache, an empty mirror, no network, and DATA_HUB rows."""
+    from d2l import hub
+    cache, mirror = tmp_path / 'cache', tmp_path / 'mirror'
+    mirror.mkdir()
+    monkeypatch.setenv('D2L_DATA_DIR', str(cache))
+    monkeypatch.setenv('D2L_DATA_MIRROR', str(mirror))
+    monkeypatch.setenv('D2L_OFFLINE', '1')          # never touch the network
+    for name, file in _ROWS.items():
+        monkeypatch.setitem(hub.DATA_HUB, name,
+                            (f'https://unreachable.invalid/{file}', '0' * 40))
+    return cache, mirror
+
+
+def _zip(path, members):
+    """Write a zip of {name: bytes} at `path`; return its SHA-1."""
+    import zipfile
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, 'w') as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return hashlib.sha1(path.read_bytes()).hexdigest()
+
+
+def test_real_archive_is_used_in_either_mode(data_env, monkeypatch, capsys,
+                                             quick):
+    from d2l import hub
+    cache, _ = data_env
+    digest = _zip(cache / 'banana-detection.zip', {
+        'banana-detection/bananas_train/label.csv': b'img_name,label\n'})
+    monkeypatch.setitem(hub.DATA_HUB, 'banana-detection',
+                        ('https://unreachable.invalid/banana-detection.zip',
+                         digest))
+    data_dir = sv.real_or_stand_in('banana-detection', num_train=3)
+    assert pathlib.Path(data_dir) == cache / 'banana-detection'
+    assert (pathlib.Path(data_dir) / 'bananas_train' / 'label.csv').is_file()
+    assert capsys.readouterr().out == (
+        "real data: the book's banana-detection.zip\n")
+    assert not list(cache.glob('*-synthetic'))
+
+
+def test_real_voc_returns_the_voc2012_folder(data_env, monkeypatch, full):
+    from d2l import hub
+    cache, _ = data_env
+    digest = _zip(cache / 'VOCtrainval_11-May-2012.tar', {
+        'VOCdevkit/VOC2012/ImageSets/Segmentation/train.txt': b'a\n'})
+    monkeypatch.setitem(hub.DATA_HUB, 'voc2012', (
+        'https://unreachable.invalid/VOCtrainval_11-May-2012.tar', digest))
+    for folder in (None, 'VOCdevkit/VOC2012', os.path.join('VOCdevkit',
+                                                           'VOC2012')):
+        voc_dir = sv.real_or_stand_in('voc2012', folder, num_classes=3)
+        assert pathlib.Path(voc_dir) == cache / 'VOCdevkit' / 'VOC2012'
+
+
+@pytest.mark.parametrize('name, other', [
+    ('banana-detection', 'a generated stand-in'),
+    ('cifar10_tiny',
+     "the mirror's subset of Kaggle images or a generated stand-in"),
+])
+def test_default_mode_asks_for_the_real_archive(data_env, full, name, other):
+    from d2l import hub
+    cache, _ = data_env
+    with pytest.raises(hub.DataError) as info:
+        sv.real_or_stand_in(name)
+    message = str(info.value)
+    assert message.startswith(f'default mode needs the real {_ROWS[name]} '
+                              f'({name}): ')
+    assert 'is not cached in' in message           # download's own reason
+    assert message.endswith(
+        f'Quick mode (D2L_QUICK=1) would run on {other} instead')
+    assert not cache.exists() or not list(cache.glob('*-synthetic'))
+
+
+_SMALL = {  # builder arguments that keep each stand-in to a few files
+    'banana-detection': dict(num_train=2, num_val=1, size=64),
+    'voc2012': dict(num_train=2, num_val=1, num_classes=3, sizes=(40, 60)),
+    'hotdog': dict(num_train=1, num_test=1),
+    'cifar10_tiny': dict(num_train=10, num_test=2),
+    'dog_tiny': dict(num_breeds=2, per_breed=1, num_test=1, sizes=(20, 30)),
+}
+_LAYOUT = {  # (stand-in folder, folder returned inside it, files there)
+    'banana-detection': ('banana-detection-synthetic', '',
+                         ['bananas_train/label.csv', 'bananas_val/label.csv']),
+    'voc2012': ('voc-segmentation-synthetic', 'VOCdevkit/VOC2012',
+                ['ImageSets/Segmentation/train.txt', 'JPEGImages',
+                 'SegmentationClass']),
+    'hotdog': ('hotdog-synthetic', '', ['train/hotdog', 'test/not-hotdog']),
+    'cifar10_tiny': ('kaggle-cifar10-tiny-synthetic', '',
+                     ['train/1.png', 'test/2.png', 'trainLabels.csv']),
+    'dog_tiny': ('kaggle-dog-tiny-synthetic', '', ['labels.csv', 'train']),
+}
+
+
+@pytest.mark.parametrize('name', sorted(_SMALL))
+def test_quick_mode_builds_the_stand_in_under_the_cache(data_env, quick,
+                                                        capsys, name):
+    cache, _ = data_env
+    top, inner, files = _LAYOUT[name]
+    data_dir = sv.real_or_stand_in(name, **_SMALL[name])
+    assert pathlib.Path(data_dir) == cache / top / inner
+    for f in files:
+        assert (pathlib.Path(data_dir) / f).exists(), f
+    line = capsys.readouterr().out
+    assert line == sv.describe(data_dir) + '\n'
+    assert line.startswith('stand-in data: generated ')
+    assert sorted(os.listdir(cache)) == [top]       # nothing canonical
+    assert sv.real_or_stand_in(name, **_SMALL[name]) == data_dir   # reused
+
+
+def _fake_subset(mirror):
+    """A small zip in the subset's place, laid out like the tiny set."""
+    return _zip(mirror / sv.CIFAR_SUBSET, {
+        'kaggle_cifar10_tiny/trainLabels.csv': b'id,label\n1,cat\n2,dog\n',
+        'kaggle_cifar10_tiny/train/1.png': b'x',
+        'kaggle_cifar10_tiny/train/2.png': b'x',
+        'kaggle_cifar10_tiny/test/1.png': b'x'})
+
+
+def test_quick_cifar_prefers_the_mirror_subset(data_env, quick, capsys,
+                                               monkeypatch):
+    cache, mirror = data_env
+    monkeypatch.setattr(sv, 'CIFAR_SUBSET_SHA1', _fake_subset(mirror))
+    data_dir = pathlib.Path(sv.real_or_stand_in('cifar10_tiny',
+                                                num_train=10))
+    assert data_dir == (cache / 'kaggle_cifar10_tiny-d2lzh2017'
+                        / 'kaggle_cifar10_tiny')
+    assert sorted(os.listdir(data_dir)) == ['test', 'train',
+                                            'trainLabels.csv']
+    assert capsys.readouterr().out == (
+        "stand-in data: the mirror's subset kaggle_cifar10_tiny-d2lzh2017, "
+        '2 train and 1 test genuine Kaggle CIFAR-10 images, other images '
+        "than the book's\n")
+    assert sorted(os.listdir(cache)) == ['kaggle_cifar10_tiny-d2lzh2017']
+
+
+def test_quick_cifar_refuses_an_unknown_subset(data_env, quick):
+    from d2l import hub
+    _, mirror = data_env
+    _fake_subset(mirror)                        # SHA-1 is not the pinned one
+    with pytest.raises(hub.DataError, match='expected 380ad118'):
+        sv.real_or_stand_in('cifar10_tiny')
+
+
+def test_quick_cifar_subset_cannot_escape_its_folder(data_env, quick,
+                                                     monkeypatch):
+    from d2l import hub
+    cache, mirror = data_env
+    digest = _zip(mirror / sv.CIFAR_SUBSET, {'../escaped.txt': b'x'})
+    monkeypatch.setattr(sv, 'CIFAR_SUBSET_SHA1', digest)
+    with pytest.raises(hub.DataError):
+        sv.real_or_stand_in('cifar10_tiny')
+    assert not (cache / 'escaped.txt').exists()
+
+
+@pytest.mark.parametrize('call, error, message', [
+    (lambda: sv.real_or_stand_in('mnist'), ValueError,
+     r"no stand-in for 'mnist'; known names: \['banana-detection', "
+     r"'cifar10_tiny', 'dog_tiny', 'hotdog', 'voc2012'\]"),
+    (lambda: sv.real_or_stand_in('voc2012', 'VOCdevkit'), ValueError,
+     "folder for 'voc2012' must be 'VOCdevkit/VOC2012'"),
+    (lambda: sv.real_or_stand_in('voc2012', num_class=5), TypeError,
+     "build_voc takes no argument 'num_class'"),
+])
+def test_bad_requests_are_named(data_env, quick, call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_a_name_without_a_data_hub_row_is_named(data_env, quick,
+                                                monkeypatch):
+    from d2l import hub
+    monkeypatch.delitem(hub.DATA_HUB, 'hotdog')
+    with pytest.raises(KeyError, match="'hotdog' has no DATA_HUB row yet"):
+        sv.real_or_stand_in('hotdog')
