@@ -47,8 +47,9 @@ from d2l import checks, hub, quickmode
 __all__ = ['CIFAR_CLASSES', 'HOTDOG_CLASSES', 'BREEDS', 'SEG_CLASSES',
            'VOC_PALETTE', 'BORDER', 'SUFFIX', 'CANONICAL_NAMES',
            'render_labelled', 'render_boxed', 'render_masked',
-           'synthetic_cifar', 'describe', 'build_bananas', 'build_voc',
-           'build_hotdog', 'build_kaggle_cifar10', 'build_kaggle_dog',
+           'synthetic_cifar', 'describe', 'is_generated', 'build_bananas',
+           'build_voc', 'build_hotdog', 'build_kaggle_cifar10',
+           'build_kaggle_dog',
            'real_or_stand_in', 'CIFAR_SUBSET', 'CIFAR_SUBSET_SHA1']
 
 #: The ten "synthetic CIFAR" classes; a left-right flip keeps each label.
@@ -625,6 +626,13 @@ def describe(folder):
                     f'{root.name}, not the book\'s data')
     raise ValueError(f'{path} is not inside a folder written by '
                      f'd2l.synthetic_vision')
+
+
+def is_generated(folder):
+    """Whether `folder` is (inside) a stand-in that this module wrote."""
+    checks.instance(folder, 'folder', (str, os.PathLike))
+    path = pathlib.Path(folder).resolve()
+    return any((root / _MARKER).is_file() for root in (path, *path.parents))
 
 
 def _save(img, folder, name, **options):

@@ -440,6 +440,7 @@ def test_quick_mode_builds_the_stand_in_under_the_cache(data_env, quick,
     assert line == sv.describe(data_dir) + '\n'
     assert line.startswith('stand-in data: generated ')
     assert sorted(os.listdir(cache)) == [top]       # nothing canonical
+    assert sv.is_generated(data_dir) and not sv.is_generated(cache)
     assert sv.real_or_stand_in(name, **_SMALL[name]) == data_dir   # reused
 
 
@@ -467,6 +468,7 @@ def test_quick_cifar_prefers_the_mirror_subset(data_env, quick, capsys,
         '2 train and 1 test genuine Kaggle CIFAR-10 images, other images '
         "than the book's\n")
     assert sorted(os.listdir(cache)) == ['kaggle_cifar10_tiny-d2lzh2017']
+    assert not sv.is_generated(data_dir)       # genuine images
 
 
 def test_quick_cifar_refuses_an_unknown_subset(data_env, quick):
