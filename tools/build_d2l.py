@@ -59,7 +59,7 @@ from torch.nn import functional as F
 
 from d2l.hub import DATA_HUB, DATA_URL, download, download_extract, extract
 from d2l.quickmode import cap, is_quick, mode, pick
-from d2l import checks, liveplot, quickmode
+from d2l import checks, liveplot, quickmode, timing
 from d2l import fashion
 
 d2l = sys.modules[__name__]

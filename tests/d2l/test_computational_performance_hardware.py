@@ -1,10 +1,11 @@
 """Tests of Section 13.4 (hardware): the notebook-local helpers
-`best_time`, `parse_size`, `cache_sizes` and `sum_rate`, and the promise of
-the section's table that every figure has a source.
+`parse_size`, `cache_sizes` and `sum_rate`, and the promise of the section's
+table that every figure has a source (its timings use d2l.timing, tested in
+test_timing.py).
 
 The helpers are executed from the notebook's own cells (found by their
-first line). Oracles: hand-computed sizes, a fake sysfs tree, the thread
-count before and after, the bibliography, and the arithmetic of the
+first line). Oracles: hand-computed sizes, a fake sysfs tree, the
+bibliography, and the arithmetic of the
 specifications (transfer rate x width).
 """
 import os
@@ -12,14 +13,13 @@ import pathlib
 import re
 
 import pytest
-import torch
 
 from notebook_cells import notebook_code
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SECTION = ROOT / 'chapters' / 'computational-performance' / 'hardware.md'
 FIGURES = SECTION.parent / 'img' / 'hardware_figures.py'
-DEFINES = ('def best_time(', 'def parse_size(', 'def sum_rate(')
+DEFINES = ('def parse_size(', 'def sum_rate(')
 
 
 def definition_only(cell):
@@ -62,16 +62,6 @@ def test_cache_sizes_keeps_data_and_unified_caches(tmp_path):
     assert NB['cache_sizes'](str(tmp_path)) == {
         'L1': 48 * 1024, 'L2': 2**20, 'L3': 32 * 2**20}
     assert NB['cache_sizes'](str(tmp_path / 'missing')) == {}
-
-
-def test_best_time_is_the_minimum_and_restores_threads():
-    before = torch.get_num_threads()
-    calls = []
-    t = NB['best_time'](lambda: calls.append(torch.get_num_threads()), 1,
-                        rounds=4)
-    assert calls == [1, 1, 1, 1]
-    assert 0 <= t < 0.1
-    assert torch.get_num_threads() == before
 
 
 def test_sum_rate_is_a_positive_rate():

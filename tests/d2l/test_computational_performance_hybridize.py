@@ -66,8 +66,8 @@ from notebook_cells import notebook_code                     # noqa: E402
 
 local = notebook_code('computational-performance/hybridize.md',
                       ('def gelu_tanh(', 'class OpLogger(',
-                       'def gelu_centered(', 'def best_times('))
-local.update(math=math, Benchmark=d2l.Benchmark)
+                       'def gelu_centered('))
+local.update(math=math)
 
 
 def test_gelu_tanh_matches_pytorch():
@@ -92,14 +92,3 @@ def test_gelu_centered_centres_only_a_positive_mean():
     assert abs(y.mean().item()) < 1e-12               # gelu(x) has mean > 0
     z = torch.full((4,), -3.0, dtype=torch.float64)   # gelu(-3) < 0
     assert torch.equal(local['gelu_centered'](z), local['gelu_tanh'](z))
-
-
-def test_best_times_keeps_the_fastest_round(clock, capsys):
-    # rounds alternate: a, b, a, b; each timing is (enter, exit)
-    clock(0.0, 3.0, 10.0, 11.0, 20.0, 22.0, 30.0, 34.0)
-    calls = []
-    fns = {'a': lambda X: calls.append('a'), 'b': lambda X: calls.append('b')}
-    best = local['best_times'](fns, None, calls=1, rounds=2)
-    assert best == {'a': 2.0, 'b': 1.0}
-    assert calls == ['a', 'b', 'a', 'b']
-    assert capsys.readouterr().out.splitlines()[0] == 'a: 3.0000 sec'
