@@ -5,12 +5,14 @@ as real processes under `torchrun`. The pieces they share live here, so the
 notebooks reach them as `d2l.distributed.<name>`:
 
 * `script_dir(name)`: a fixed, emptied folder for a section's scripts, so
-  that `%%writefile {folder}/x.py` prints the same path on every run;
+  that `%%writefile {folder}/x.py` prints the same path on every run; it is
+  removed when the Python process (the notebook's kernel) ends;
 * `launch(script, nproc, *args)`: run a script in `nproc` processes with
   `python -m torch.distributed.run --standalone` and return their output;
 * `sent_bytes()`: the bytes this process has written so far (Linux), which
   counts the socket traffic of the gloo backend without touching it.
 """
+import atexit
 import math
 import os
 import pathlib
@@ -23,12 +25,21 @@ from d2l import checks
 
 __all__ = ['script_dir', 'launch', 'sent_bytes']
 
+_SCRIPT_DIRS = set()        # folders made by script_dir, removed at exit
+
+
+def _remove_script_dirs():
+    for folder in sorted(_SCRIPT_DIRS):
+        shutil.rmtree(folder, ignore_errors=True)
+    _SCRIPT_DIRS.clear()
+
 
 def script_dir(name):
     """The folder <tempdir>/d2l-<name>, created empty; returns its path.
 
     The same name gives the same path on every run (unlike mkdtemp), so
-    outputs that print it stay stable. One run of a section at a time.
+    outputs that print it stay stable; the folder is removed when this
+    Python process exits. One run of a section at a time.
     """
     if not isinstance(name, str) or not name or not all(
             c.isalnum() or c in '-_' for c in name):
@@ -37,6 +48,9 @@ def script_dir(name):
     folder = os.path.join(tempfile.gettempdir(), f'd2l-{name}')
     shutil.rmtree(folder, ignore_errors=True)    # scripts of an earlier run
     os.makedirs(folder)
+    if not _SCRIPT_DIRS:
+        atexit.register(_remove_script_dirs)
+    _SCRIPT_DIRS.add(folder)
     return folder
 
 

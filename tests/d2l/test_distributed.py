@@ -2,6 +2,8 @@
 import math
 import os
 import pathlib
+import subprocess
+import sys
 import tempfile
 
 import pytest
@@ -41,6 +43,19 @@ def test_script_dir_is_stable_and_emptied():
     again = distributed.script_dir('test-dist_1')
     assert again == first and os.listdir(again) == []
     os.rmdir(again)
+
+
+def test_script_dirs_are_removed_when_python_exits(tmp_path):
+    code = ('from d2l import distributed; import pathlib; '
+            'f = distributed.script_dir("test-dist_exit"); '
+            'pathlib.Path(f, "x.py").write_text(""); print(f)')
+    env = dict(os.environ, TMPDIR=str(tmp_path))
+    done = subprocess.run([sys.executable, '-c', code], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    folder = done.stdout.strip()
+    assert folder == str(tmp_path / 'd2l-test-dist_exit')
+    assert not os.path.exists(folder) and os.listdir(tmp_path) == []
 
 
 @pytest.mark.parametrize('name', ['', '../x', 'a b', 3])
