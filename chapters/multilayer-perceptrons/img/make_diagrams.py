@@ -2,26 +2,24 @@
 
 Usage: python make_diagrams.py   (from any folder; writes beside this file)
 
-Colours are matplotlib's tab10; one sans-serif font throughout.
+The frame (<title>, <desc>, arrow head, background, font) and the tab10
+colours come from the book's shared tools/figure_svg.py.
 """
-from pathlib import Path
+import pathlib
+import sys
 
-HERE = Path(__file__).resolve().parent
-BLUE, ORANGE, GREEN, RED, GREY = ('#1f77b4', '#ff7f0e', '#2ca02c',
-                                  '#d62728', '#7f7f7f')
-FONT = 'font-family="sans-serif"'
-ARROW = ('<defs><marker id="arr" viewBox="0 0 10 10" refX="9" refY="5" '
-         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-         '<path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>')
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / 'tools'))
+import figure_svg  # noqa: E402  (the book's shared SVG frame)
+from figure_svg import BLUE, GRAY, GREEN, ORANGE, RED  # noqa: E402
+
+HERE = pathlib.Path(__file__).resolve().parent
 
 
 def svg(width, height, body, title, desc):
     """An SVG document; screen readers announce `title` and `desc`."""
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
-            f'height="{height}" viewBox="0 0 {width} {height}" role="img">\n'
-            f'<title>{title}</title>\n<desc>{desc}</desc>\n'
-            f'<rect width="{width}" height="{height}" fill="white"/>\n'
-            f'{ARROW}\n' + '\n'.join(body) + '\n</svg>\n')
+    return figure_svg.document(width, height, title, body, desc,
+                               font_size=14, marker='arr',
+                               marker_color='#333')
 
 
 def line(x1, y1, x2, y2, color='#555', width=1.0, arrow=False, dash=None):
@@ -33,7 +31,7 @@ def line(x1, y1, x2, y2, color='#555', width=1.0, arrow=False, dash=None):
 
 
 def text(x, y, s, size=14, anchor='middle', style='', color='#222'):
-    return (f'<text x="{x:.1f}" y="{y:.1f}" {FONT} font-size="{size}" '
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" '
             f'text-anchor="{anchor}" dominant-baseline="central" '
             f'fill="{color}" {style}>{s}</text>')
 
@@ -76,11 +74,11 @@ def mlp_body(x0, width, dropped=(), title=None, r=15, spacing=52):
         for k, (x, y) in enumerate(pos[name], start=1):
             gone = name == 'h' and k in dropped
             fill = '#eeeeee' if gone else 'white'
-            stroke = GREY if gone else color
+            stroke = GRAY if gone else color
             body.append(f'<circle cx="{x:.1f}" cy="{y}" r="{r}" fill="{fill}"'
                         f' stroke="{stroke}" stroke-width="2"/>')
             body.append(text(x, y, sub(name, k), color=(
-                GREY if gone else '#222')))
+                GRAY if gone else '#222')))
             if gone:  # a small cross beside the unit, clear of its label
                 cx, cy, d = x + r + 1, y - r - 1, 4.5
                 body.append(line(cx - d, cy - d, cx + d, cy + d, RED, 2.2))
@@ -95,7 +93,7 @@ def mlp_svg():
     for label, y in (('output layer', 50), ('hidden layer', 150),
                      ('input layer', 250)):
         body.append(text(12, y, label, size=12, anchor='start',
-                         color=GREY))
+                         color=GRAY))
     return svg(400, 280, body, 'An MLP with one hidden layer',
                'Four inputs at the bottom, five hidden units in the middle '
                'and three outputs on top. Every input reaches every hidden '
@@ -179,4 +177,4 @@ def graph_svg():
 if __name__ == '__main__':
     for name, make in (('mlp', mlp_svg), ('dropout', dropout_svg),
                        ('backprop-graph', graph_svg)):
-        (HERE / f'{name}.svg').write_text(make())
+        figure_svg.write(HERE / f'{name}.svg', make())

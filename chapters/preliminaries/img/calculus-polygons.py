@@ -1,9 +1,19 @@
 """Write calculus-polygons.svg: regular n-gons inscribed in a circle.
 
 Usage: python calculus-polygons.py  (from this folder)
+
+The frame (<title>, <desc>, background, font) and the colours come from the
+book's shared tools/figure_svg.py.
 """
 import math
-from xml.sax.saxutils import escape
+import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / 'tools'))
+import figure_svg  # noqa: E402  (the book's shared SVG frame)
+from figure_svg import BLUE, GRAY, ORANGE  # noqa: E402
+
+HERE = pathlib.Path(__file__).resolve().parent
 
 TITLE = 'Inscribed polygons approach the circle'
 DESC = ('Regular polygons with 4, 8 and 16 vertices inscribed in a circle '
@@ -20,11 +30,11 @@ for i, n in enumerate([4, 8, 16]):
     area = n / 2 * math.sin(2 * math.pi / n) / math.pi   # polygon / circle
     parts += [
         f'<circle cx="{cx}" cy="{TOP}" r="{R}" fill="#c6dcef" '
-        'stroke="#1f77b4" stroke-width="1.5"/>',
-        f'<polygon points="{pts}" fill="white" stroke="#ff7f0e" '
+        f'stroke="{BLUE}" stroke-width="1.5"/>',
+        f'<polygon points="{pts}" fill="white" stroke="{ORANGE}" '
         'stroke-width="1.5"/>',
         f'<line x1="{cx}" y1="{TOP}" x2="{cx}" y2="{TOP - R}" '
-        'stroke="#7f7f7f" stroke-dasharray="3,2"/>',
+        f'stroke="{GRAY}" stroke-dasharray="3,2"/>',
         f'<text x="{cx + 4}" y="{TOP - R / 2 + 4}" font-style="italic" '
         'fill="#555">r</text>',
         f'<text x="{cx}" y="{TOP + R + 20}" text-anchor="middle">'
@@ -32,9 +42,5 @@ for i, n in enumerate([4, 8, 16]):
         f'<text x="{cx}" y="{TOP + R + 36}" text-anchor="middle" '
         f'font-size="11" fill="#555">area {area:.0%} of \u03c0r\u00b2</text>',
     ]
-svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="405" height="160" '
-       'viewBox="0 0 405 160" font-family="sans-serif" font-size="12">\n  '
-       f'<title>{escape(TITLE)}</title>\n  <desc>{escape(DESC)}</desc>\n  '
-       + '\n  '.join(parts) + '\n</svg>\n')
-with open('calculus-polygons.svg', 'w', encoding='utf-8') as f:
-    f.write(svg)
+figure_svg.write(HERE / 'calculus-polygons.svg', figure_svg.document(
+    405, 160, TITLE, parts, DESC, escape_text=True))
