@@ -30,31 +30,30 @@ def blocks(num_blocks):
 
 
 def receptive_field_figure():
-    """One row of positions per block over 48 input pixels, with the
-    receptive field of one position drawn under it."""
-    n, px, x0 = 48, 8, 16                 # input pixels, SVG units per pixel
-    top, row_h = 34, 52
-    width, height = x0 + n * px + 200, top + 5 * row_h + 6
-    body = [text(x0, 20, 'input pixels (one axis)', anchor='start',
-                 font_size=11, fill=GRAY)]
+    """One row of positions per block over 48 input pixels, labelled above
+    and with the receptive field of one position drawn under it."""
+    n, px, x0 = 48, 8, 12                 # input pixels, SVG units per pixel
+    top, row_h = 40, 58
+    width, height = 2 * x0 + n * px, top + 5 * row_h - 8
+    body = [text(x0, 18, 'input pixels (one axis)', anchor='start',
+                 font_size=12, fill=GRAY)]
     rows = [('input', 1, 1)] + [(f'block {i}', j, r)
                                 for i, (j, r) in enumerate(blocks(4), 1)]
     for row, (name, j, r) in enumerate(rows):
-        y = top + row * row_h
+        y = top + row * row_h             # baseline of the row's labels
         unit = (n // j - 1) // 2          # the middle (left of it if even)
+        body += [text(x0, y, f'{name}: {n // j} positions, j = {j}',
+                      anchor='start', font_size=12, fill=INK),
+                 text(x0 + n * px, y, f'receptive field r = {r}',
+                      anchor='end', font_size=12, fill=ORANGE)]
         for u in range(n // j):
             fill = LIGHT_ORANGE if u == unit else LIGHT_BLUE
-            body.append(rect(x0 + u * j * px, y, j * px, 16, fill=fill,
+            body.append(rect(x0 + u * j * px, y + 6, j * px, 16, fill=fill,
                              stroke=BLUE if u != unit else ORANGE,
                              stroke_width=1))
         start = unit * j - (r - j) // 2                  # first pixel seen
-        body.append(rect(x0 + start * px, y + 22, r * px, 8, fill=ORANGE,
+        body.append(rect(x0 + start * px, y + 27, r * px, 8, fill=ORANGE,
                          stroke='none', fill_opacity=0.8))
-        label = f'{name}: {n // j} positions, j = {j}'
-        body += [text(x0 + n * px + 10, y + 12, label, anchor='start',
-                      font_size=11, fill=INK),
-                 text(x0 + n * px + 10, y + 30, f'receptive field r = {r}',
-                      anchor='start', font_size=11, fill=ORANGE)]
     figure_svg.write(
         HERE / 'multiscale-object-detection-rf.svg', figure_svg.document(
             width, height, 'Grids and receptive fields of four blocks', body,

@@ -28,7 +28,7 @@ def fmt(v):
     return f'{v:g}'.replace('-', '−')
 
 
-def grid(x0, y0, values, cell, fills=None, gray_zero=False, size=11):
+def grid(x0, y0, values, cell, fills=None, gray_zero=False, size=12):
     """A table of numbers with its top-left corner at (x0, y0)."""
     out = []
     for i, row in enumerate(values):
@@ -37,7 +37,8 @@ def grid(x0, y0, values, cell, fills=None, gray_zero=False, size=11):
             out.append(rect(x0 + j * cell, y0 + i * cell, cell, cell,
                             fill=fill, stroke=GRAY))
             faint = gray_zero and fill == '#ffffff'
-            out.append(text(x0 + (j + 0.5) * cell, y0 + (i + 0.5) * cell + 4,
+            out.append(text(x0 + (j + 0.5) * cell,
+                            y0 + (i + 0.5) * cell + size / 3,  # baseline
                             fmt(v), font_size=size,
                             fill=GRAY if faint else INK))
     return out
@@ -67,32 +68,32 @@ def scatter_figure(stride, name, title, desc):
     """Input and kernel, the four copies in a 2 by 2 block, the output."""
     copies, total = scatter(stride)
     h, w = len(total), len(total[0])
-    c = 17                                     # cell of the copy grids
-    gap = 30                                   # between the copy grids
-    left = 14
-    x_copies = left + 3 * 22 + 40
-    width = x_copies + 2 * w * c + gap + 44 + w * c + 14
+    c = 20                                     # cell of the copy grids
+    gap = 20                                   # between the copy grids
+    left, e = 12, 20                           # margin; cell of X and K
+    x_copies = left + 3 * e + 28
+    ox = x_copies + 2 * w * c + gap + 36       # left edge of the output
+    width = ox + w * c + 12
     height = 48 + 2 * h * c + gap + 14
-    body = [text(left + 22, 30, 'input X', font_size=12),
-            text(left + 33, 30 + 2 * 22 + 36, 'kernel K', font_size=12)]
+    body = [text(left + e, 30, 'input X', font_size=12),
+            text(left + 1.5 * e, 30 + 2 * e + 36, 'kernel K', font_size=12)]
     fills = [[LIGHT[COLORS[i * 2 + j]] for j in range(2)] for i in range(2)]
-    body += grid(left, 38, X, 22, fills)
-    body += grid(left, 38 + 2 * 22 + 48, K, 22)
+    body += grid(left, 38, X, e, fills, size=12)
+    body += grid(left, 38 + 2 * e + 48, K, e, size=12)
     for n, (i, j, x, color, values, fills) in enumerate(copies):
         gx = x_copies + (n % 2) * (w * c + gap)
         gy = 48 + (n // 2) * (h * c + gap)
         label = f'({fmt(x)}) · K' if x < 0 else f'{fmt(x)} · K'
         body.append(text(gx + w * c / 2, gy - 6, label,
-                         font_size=11, fill=color, font_weight='bold'))
-        body += grid(gx, gy, values, c, fills, gray_zero=True, size=9)
+                         font_size=12, fill=color, font_weight='bold'))
+        body += grid(gx, gy, values, c, fills, gray_zero=True, size=12)
         if n != 0:                             # + before every copy but one
-            plus_x = gx - gap / 2 if n % 2 else gx - 16
+            plus_x = gx - gap / 2 if n % 2 else gx - 14
             body.append(text(plus_x, gy + h * c / 2 + 6, '+', font_size=16))
-    ox = x_copies + 2 * w * c + gap + 44
     oy = 48 + h * c + gap / 2 - h * c / 2
-    body.append(text(ox - 22, oy + h * c / 2 + 6, '=', font_size=18))
+    body.append(text(ox - 18, oy + h * c / 2 + 6, '=', font_size=18))
     body.append(text(ox + w * c / 2, oy - 8, 'output Y', font_size=12))
-    body += grid(ox, oy, total, c, size=9)
+    body += grid(ox, oy, total, c, size=12)
     figure_svg.write(HERE / name, figure_svg.document(
         width, height, title, body, desc))
 
