@@ -4,12 +4,15 @@ Usage (from the repository root):
     .venv/bin/python chapters/appendix-mathematics-for-deep-learning/img/make_figures.py
 
 Every figure is written beside this script, about 400 px wide, in the
-matplotlib tab10 palette with a sans-serif font, and gets a <title> (its alt
-text) so that screen readers and the book build can name it. Plots of data
-are drawn by the notebooks themselves; this script holds only the diagrams.
+matplotlib tab10 palette with a sans-serif font, and gets a <title> (a short
+name) and a <desc> (what it shows) so that screen readers and the book build
+can name it. The palette and the file writing come from the book's shared
+tools/figure_svg.py; the drawing itself is matplotlib's. Plots of data are
+drawn by the notebooks themselves; this script holds only the diagrams.
 """
 import pathlib
 import re
+import sys
 
 import matplotlib
 
@@ -18,8 +21,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.patches import Circle, FancyArrowPatch, Polygon  # noqa: E402
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / 'tools'))
+import figure_svg  # noqa: E402  (the book's shared SVG palette and writer)
+
 HERE = pathlib.Path(__file__).resolve().parent
-C = plt.get_cmap('tab10').colors
+C = (figure_svg.BLUE, figure_svg.ORANGE, figure_svg.GREEN, figure_svg.RED,
+     figure_svg.PURPLE, figure_svg.BROWN, figure_svg.PINK, figure_svg.GRAY,
+     figure_svg.OLIVE, figure_svg.CYAN)          # tab10, in its order
 WIDTH_PX = 400
 
 plt.rcParams.update({
@@ -28,13 +36,13 @@ plt.rcParams.update({
 })
 
 
-def save(fig, name, title):
-    """Write `fig` as img/<name>.svg, WIDTH_PX wide, with a <title>."""
+def save(fig, name, title, desc):
+    """Write `fig` as img/<name>.svg, WIDTH_PX wide, with <title>, <desc>."""
     path = HERE / f'{name}.svg'
     fig.savefig(path, format='svg', bbox_inches='tight',
                 metadata={'Date': None, 'Creator': None})
     plt.close(fig)
-    svg = path.read_text()
+    svg = path.read_text(encoding='utf-8')
     w, h = (float(v) for v in re.search(
         r'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"',
         svg, re.S).groups())
@@ -42,8 +50,9 @@ def save(fig, name, title):
     svg = re.sub(r'height="[\d.]+pt"',
                  f'height="{round(WIDTH_PX * h / w)}px"', svg, count=1)
     svg = re.sub(r'(<svg[^>]*>)', lambda m: m.group(1) +
-                 f'\n <title>{title}</title>', svg, count=1)
-    path.write_text(svg)
+                 f'\n <title>{title}</title>\n <desc>{desc}</desc>', svg,
+                 count=1)
+    figure_svg.write(path, svg)
 
 
 def arrow(ax, start, end, color, lw=1.8, **kw):
@@ -81,7 +90,9 @@ def geometry_views():
     plane_axes(b, (-3.5, 4.5, -3.5, 3.5))
     b.set_title('vectors as directions: one arrow, anywhere', fontsize=9)
     fig.tight_layout()
-    save(fig, 'geometry-views', 'Left: two point clouds separated by a line. '
+    save(fig, 'geometry-views',
+         'Vectors as points and as directions',
+         'Left: two point clouds separated by a line. '
          'Right: five copies of the arrow (3, 2) drawn from different '
          'starting points.')
 
@@ -104,7 +115,9 @@ def geometry_sum():
     plane_axes(b, (-0.5, 4.5, -0.5, 4.5))
     b.set_title('difference: from the tip of v to u', fontsize=9)
     fig.tight_layout()
-    save(fig, 'geometry-sum', 'Left: u + v drawn head to tail. Right: u - v '
+    save(fig, 'geometry-sum',
+         'Sum and difference of two vectors',
+         'Left: u + v drawn head to tail. Right: u - v '
          'as the arrow from the tip of v to the tip of u.')
 
 
@@ -139,7 +152,9 @@ def geometry_projection():
     plane_axes(b, (-1, 4, -1, 4))
     b.set_title('a line splits the plane in two', fontsize=9)
     fig.tight_layout()
-    save(fig, 'geometry-projection', 'Left: the projection of v on w has '
+    save(fig, 'geometry-projection',
+         'Projection on a vector, and a line as a set of equal projections',
+         'Left: the projection of v on w has '
          'length |v| cos(theta). Right: the line 3x + 4y = 10 at distance 2 '
          'from the origin, perpendicular to w = (3, 4), with its two '
          'half-planes shaded.')
@@ -156,7 +171,9 @@ def geometry_plane():
     ax.set_xlabel('x'); ax.set_ylabel('y'); ax.set_zlabel('z')
     ax.view_init(elev=20, azim=-60)
     ax.tick_params(labelsize=6)
-    save(fig, 'geometry-plane', 'The plane x + y + z = 1 in three '
+    save(fig, 'geometry-plane',
+         'A plane in three dimensions and its normal vector',
+         'The plane x + y + z = 1 in three '
          'dimensions, perpendicular to w = (1, 1, 1).')
 
 
@@ -186,7 +203,9 @@ def geometry_grids():
     b.texts[0].set_text(r'$B\mathbf{e}_1$')
     b.texts[1].set_text(r'$B\mathbf{e}_2$')
     fig.tight_layout()
-    save(fig, 'geometry-grids', 'Left: A maps the square grid to a grid of '
+    save(fig, 'geometry-grids',
+         'What two matrices do to a grid',
+         'Left: A maps the square grid to a grid of '
          'parallelograms; the unit square (green) becomes a parallelogram of '
          'area 3. Right: B maps the whole plane onto one line.')
 
@@ -221,7 +240,9 @@ def chain_graph():
         ax.text(px, py + dy, text, ha='center', fontsize=8, color='0.25')
     ax.set_xlim(-0.4, 4.4); ax.set_ylim(-0.4, 3.6); ax.set_aspect('equal')
     ax.axis('off')
-    save(fig, 'multivariable-chain-graph', 'Computational graph from the '
+    save(fig, 'multivariable-chain-graph',
+         'Paths from an input to the output of a computational graph',
+         'Computational graph from the '
          'inputs w, x, y, z through a, b and u, v to f; the four paths from '
          'x to f are highlighted.')
 
@@ -245,7 +266,9 @@ def substitution_strip():
             fontsize=8)
     ax.text(0.62, 2.2, r'$u(x) = 1 + x^2$', color=C[0])
     ax.set_xlabel('x'); ax.set_ylabel('u')
-    save(fig, 'integral-substitution', 'A thin interval of width epsilon '
+    save(fig, 'integral-substitution',
+         'Substitution stretches a thin interval',
+         'A thin interval of width epsilon '
          'at x is mapped by u to an interval of width about u prime of x '
          'times epsilon on the vertical axis.')
 
@@ -272,7 +295,9 @@ def fubini_grid():
     ax.set_ylim(-1, n); ax.set_xlim(-0.6, n)
     for side in ax.spines.values():
         side.set_visible(False)
-    save(fig, 'integral-fubini', 'A six by six grid of values of '
+    save(fig, 'integral-fubini',
+         'Summing a grid of values column by column',
+         'A six by six grid of values of '
          'exp(-x^2 - y^2); each column is summed first (red numbers), and '
          'the column sums are then added.')
 
@@ -292,7 +317,9 @@ def information_venn():
             fontsize=9, color='0.3')
     ax.set_xlim(-2.4, 2.4); ax.set_ylim(-1.5, 1.5); ax.set_aspect('equal')
     ax.axis('off')
-    save(fig, 'information-venn', 'Two overlapping circles H(X) and H(Y) '
+    save(fig, 'information-venn',
+         'Entropies of two variables as overlapping circles',
+         'Two overlapping circles H(X) and H(Y) '
          'whose union is H(X, Y): the overlap is the mutual information, '
          'the rest of each circle a conditional entropy.')
 

@@ -3,13 +3,16 @@
 usage: python linreg_figures.py   (run from this folder; rewrites the SVGs)
 
 Each SVG gets a <title> and a <desc> (the figure's caption), which screen
-readers and browsers show for the image.
+readers and browsers show for the image. Colours and file writing come from
+the book's shared tools/figure_svg.py; the drawing itself is matplotlib's.
 
 * linreg-residuals.svg: a 1-D fit whose residuals are drawn as segments.
 * generalization-capacity.svg: training and validation loss against model
   complexity (an idealised sketch, not a measurement).
 """
+import pathlib
 import re
+import sys
 from xml.sax.saxutils import escape
 
 import matplotlib
@@ -18,28 +21,32 @@ matplotlib.use('svg')
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / 'tools'))
+import figure_svg  # noqa: E402  (the book's shared SVG palette and writer)
+from figure_svg import BLUE, ORANGE, RED  # noqa: E402
+
+HERE = pathlib.Path(__file__).resolve().parent
+
 plt.rcParams.update({
     'svg.fonttype': 'none',        # keep labels as text in the SVG
     'svg.hashsalt': 'd2l-linreg',  # stable element ids between runs
     'font.family': 'sans-serif',
     'font.size': 9,
 })
-TAB = plt.get_cmap('tab10').colors
 
 
 def save(fig, name, title, desc):
     """Write `fig` to `name` with an accessible <title> and <desc>."""
-    fig.savefig(name, format='svg', bbox_inches='tight',
+    path = HERE / name
+    fig.savefig(path, format='svg', bbox_inches='tight',
                 metadata={'Date': None})
     plt.close(fig)
-    with open(name) as f:
-        svg = f.read()
+    svg = path.read_text(encoding='utf-8')
     label = (f'\n <title>{escape(title)}</title>'
              f'\n <desc>{escape(desc)}</desc>')
     svg = re.sub(r'(<svg[^>]*>)', lambda m: m.group(1) + label, svg,
                  count=1)
-    with open(name, 'w') as f:
-        f.write(svg)
+    figure_svg.write(path, svg)
 
 
 def residuals():
@@ -48,12 +55,12 @@ def residuals():
     y = 0.8 * x + 1.0 + rng.normal(0, 1.2, x.shape)
     w, b = np.polyfit(x, y, 1)                 # least-squares line
     fig, ax = plt.subplots(figsize=(4.2, 2.6))
-    ax.vlines(x, y, w * x + b, colors=TAB[3], lw=1.2,
+    ax.vlines(x, y, w * x + b, colors=RED, lw=1.2,
               label='residual')
     grid = np.linspace(-0.3, 10.3, 2)
-    ax.plot(grid, w * grid + b, color=TAB[0], lw=1.8,
+    ax.plot(grid, w * grid + b, color=BLUE, lw=1.8,
             label='fitted line')
-    ax.scatter(x, y, s=18, color=TAB[1], zorder=3, label='examples')
+    ax.scatter(x, y, s=18, color=ORANGE, zorder=3, label='examples')
     ax.set_xlabel('feature x')
     ax.set_ylabel('label y')
     ax.legend(frameon=False, loc='upper left')
@@ -71,10 +78,10 @@ def capacity():
     val = train + 1.1 * c ** 2.2
     best = c[np.argmin(val)]
     fig, ax = plt.subplots(figsize=(4.2, 2.6))
-    ax.axvspan(0.05, best, color=TAB[0], alpha=0.08, lw=0)
-    ax.axvspan(best, 1, color=TAB[3], alpha=0.08, lw=0)
-    ax.plot(c, train, color=TAB[0], lw=1.8, label='training loss')
-    ax.plot(c, val, color=TAB[1], lw=1.8, ls='--',
+    ax.axvspan(0.05, best, color=BLUE, alpha=0.08, lw=0)
+    ax.axvspan(best, 1, color=RED, alpha=0.08, lw=0)
+    ax.plot(c, train, color=BLUE, lw=1.8, label='training loss')
+    ax.plot(c, val, color=ORANGE, lw=1.8, ls='--',
             label='generalization loss')
     ax.axvline(best, color='0.4', lw=0.8, ls=':')
     ax.text(best, 1.02, 'best fit', ha='center', va='bottom',
