@@ -84,6 +84,9 @@ def test_read_csv_labels_names_bad_files(tmp_path):
     f.write_text('id,label\n1,cat\n2,dog,extra\n')
     with pytest.raises(ValueError, match='line 3: expected name,label'):
         d2l.read_csv_labels(str(f))
+    f.write_text('id,label\n1,cat\n\n2,dog,x\n')       # counts blank lines
+    with pytest.raises(ValueError, match='line 4: expected'):
+        d2l.read_csv_labels(str(f))
     f.write_text('id,label\n1,cat\n1,dog\n')
     with pytest.raises(ValueError, match="line 3: '1' is labelled twice"):
         d2l.read_csv_labels(str(f))
@@ -340,3 +343,87 @@ def test_mirror_subset_splits_as_the_text_says(mirror, quick, capsys):
     assert len(labels) == 1000 and sorted(counts.values()) == [100] * 10
     assert len(os.listdir(os.path.join(data_dir, 'train'))) == 1000
     assert len(os.listdir(os.path.join(data_dir, 'test'))) == 100
+
+
+# ------------------------------------ the notebook's loop and submission
+
+def _notebook(**names):
+    from notebook_cells import notebook_code
+    import itertools
+    return notebook_code(
+        'computer-vision/kaggle-cifar10.md',
+        ('def train_epoch', 'def train(', 'def check_submission'),
+        itertools=itertools, os=os, **names)
+
+
+def _write(path, text):
+    path.write_text(text)
+    return str(path)
+
+
+@pytest.fixture
+def test_dir(tmp_path):
+    folder = tmp_path / 'test'
+    for i in (1, 2, 10):
+        _png(folder / f'{i}.png')
+    (folder / '.DS_Store').write_bytes(b'\0')       # ignored
+    return str(folder)
+
+
+def test_check_submission_accepts_a_good_file(tmp_path, test_dir):
+    check = _notebook()['check_submission']
+    f = _write(tmp_path / 's.csv', 'id,label\n1,cat\n2,dog\n10,cat\n')
+    counts = check(f, test_dir, ['cat', 'dog'])
+    assert dict(counts) == {'cat': 2, 'dog': 1}
+
+
+@pytest.mark.parametrize('text, message', [
+    ('ID,label\n1,cat\n2,cat\n10,cat\n', 'header must be id,label'),
+    ('id,label\n1,cat\n2,cat\n2,cat\n10,cat\n', r"repeated: \['2'\]"),
+    ('id,label\n1,cat\n10,cat\n', r"missing: \['2'\]"),
+    ('id,label\n1,cat\n2,cat\n10,cat\n11,cat\n', r"unknown: \['11'\]"),
+    ('id,label\n01,cat\n2,cat\n10,cat\n', r"unknown: \['01'\]"),
+    ('id,label\n1,cat\n10,cat\n2,cat\n', 'not in increasing order'),
+    ('id,label\n1,cat\n2,Cat\n10,\n', r"labels \['', 'Cat'\] are not"),
+])
+def test_check_submission_names_the_problem(tmp_path, test_dir, text,
+                                            message):
+    check = _notebook()['check_submission']
+    f = _write(tmp_path / 's.csv', text)
+    with pytest.raises(ValueError, match=message):
+        check(f, test_dir, ['cat', 'dog'])
+
+
+def test_notebook_train_learns_blobs_and_prints(capsys):
+    from torch import nn
+    from torch.utils.data import DataLoader, TensorDataset
+    torch.manual_seed(0)
+    X = torch.cat([torch.randn(64, 2) + 3, torch.randn(64, 2) - 3])
+    y = torch.cat([torch.zeros(64), torch.ones(64)]).long()
+    data = DataLoader(TensorDataset(X, y), batch_size=16, shuffle=True)
+    ns = _notebook(loss=nn.CrossEntropyLoss(reduction='none'),
+                   batches_per_epoch=None)
+    net = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 2))
+    scores = ns['train'](net, data, data, 4, 0.1, 5e-4, [torch.device('cpu')],
+                         2, 0.5)
+    assert len(scores) == 3 and scores[1] > 0.9 and scores[2] > 0.95
+    out = capsys.readouterr().out
+    assert f'valid acc {scores[2]:.3f}' in out and 'examples/sec' in out
+    scores = ns['train'](net, data, None, 1, 0.1, 5e-4,
+                         [torch.device('cpu')], 2, 0.5)
+    assert len(scores) == 2 and 'valid' not in capsys.readouterr().out
+
+
+def test_notebook_train_epoch_stops_after_batches_per_epoch():
+    from torch import nn
+    from torch.utils.data import DataLoader, TensorDataset
+    data = DataLoader(TensorDataset(torch.randn(40, 2),
+                                    torch.randint(0, 2, (40,))),
+                      batch_size=4)                  # 10 minibatches
+    ns = _notebook(loss=nn.CrossEntropyLoss(reduction='none'),
+                   batches_per_epoch=3)
+    net = nn.Linear(2, 2)
+    trainer = torch.optim.SGD(net.parameters(), lr=0.1)
+    l, correct, n, seconds = ns['train_epoch'](
+        net, data, ns['loss'], trainer, [torch.device('cpu')])
+    assert n == 12 and 0 <= correct <= 12 and l > 0 and seconds >= 0
