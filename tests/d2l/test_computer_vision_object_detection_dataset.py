@@ -1,6 +1,8 @@
 """Tests of Section 14.6: DATA_HUB['banana-detection'], read_data_bananas,
 BananasDataset and load_data_bananas, on hand-made folders in the archive's
-layout and on a tiny generated stand-in (never on the real archive)."""
+layout and on a tiny generated stand-in (never on the real archive); and
+the notebook's transform_example (v2 transforms on an image and its boxes),
+against hand computations."""
 import os
 
 import pytest
@@ -9,6 +11,7 @@ from PIL import Image
 
 from d2l import hub, synthetic_vision
 from d2l import torch as d2l
+from notebook_cells import notebook_code
 
 HEADER = 'img_name,label,xmin,ymin,xmax,ymax\n'
 
@@ -125,3 +128,45 @@ def test_loader_names_the_bad_batch_size(hand_made):
 def test_data_dir_is_keyword_only(hand_made):
     with pytest.raises(TypeError):
         d2l.read_data_bananas(True, hand_made)
+
+
+NB = notebook_code('computer-vision/object-detection-dataset.md',
+                   ('from torchvision import tv_tensors',))
+
+
+def test_flip_moves_the_box_by_hand():
+    from torchvision.transforms import v2
+    img = torch.arange(50 * 100, dtype=torch.float32).reshape(1, 50, 100)
+    img = img.expand(3, 50, 100)                       # W = 100, H = 50
+    y = torch.tensor([[0, 0.1, 0.1, 0.6, 0.9],          # pixels 10..60, 5..45
+                      [1, 0.5, 0.5, 0.75, 1.0]])
+    flipped, y_flip = NB['transform_example'](v2.RandomHorizontalFlip(p=1),
+                                              img, y)
+    # mirror in pixels: x -> 100 - x, so [10, 60] -> [40, 90], [50, 75] ->
+    # [25, 50]; y and the classes stay
+    torch.testing.assert_close(y_flip, torch.tensor(
+        [[0, 0.4, 0.1, 0.9, 0.9], [1, 0.25, 0.5, 0.5, 1.0]]))
+    assert torch.equal(flipped, img.flip(-1))
+    assert type(flipped) is torch.Tensor and type(y_flip) is torch.Tensor
+
+
+def test_crop_divides_by_the_new_size():
+    from torchvision.transforms import v2
+    img = torch.zeros(3, 50, 100)
+    y = torch.tensor([[0, 0.1, 0.1, 0.6, 0.9]])         # pixels 10, 5, 60, 45
+    out, y_crop = NB['transform_example'](v2.CenterCrop((40, 80)), img, y)
+    assert out.shape == (3, 40, 80)                     # offsets 10 and 5
+    torch.testing.assert_close(y_crop, torch.tensor(
+        [[0, 0.0, 0.0, 50 / 80, 1.0]]))                 # 0, 0, 50, 40 px
+
+
+def test_sanitize_drops_a_box_with_its_class():
+    from torchvision.transforms import v2
+    img = torch.zeros(3, 50, 100)
+    y = torch.tensor([[3, 0.0, 0.0, 0.2, 0.2],          # outside the crop
+                      [7, 0.4, 0.4, 0.6, 0.6]])
+    aug = v2.Compose([v2.CenterCrop((20, 40)), v2.SanitizeBoundingBoxes()])
+    _, y_out = NB['transform_example'](aug, img, y)
+    assert y_out[:, 0].tolist() == [7.0]
+    torch.testing.assert_close(y_out[:, 1:], torch.tensor(
+        [[0.25, 0.25, 0.75, 0.75]]))                    # 40..60 in 30..70

@@ -266,12 +266,12 @@ def test_batch_shapes_and_dtypes(stand_in):
 def test_loader_uses_download_extract_by_default(hand_made, monkeypatch):
     asked = []
 
-    def fake(name, folder=None):        # the archive's top folder
+    def fake(name, folder=None):        # <cache>/VOCdevkit/VOC2012
         asked.append((name, folder))
-        return os.path.dirname(hand_made)
+        return hand_made
     monkeypatch.setattr(d2l, 'download_extract', fake)
     train_iter, _ = d2l.load_data_voc(1, (10, 10))
-    assert asked == [('voc2012', None)]
+    assert asked == [('voc2012', os.path.join('VOCdevkit', 'VOC2012'))]
     assert len(train_iter) == 2
 
 
