@@ -65,7 +65,7 @@ def interpolate(X, s, align_corners=False):
                          align_corners=align_corners)
 
 
-# --- bilinear_kernel: values, shapes, errors ----------------------------------
+# --- bilinear_kernel: values, shapes, errors ---------------------------------
 
 def test_kernel_of_size_4_is_the_tent_quarter_three_quarters():
     W = bilinear_kernel(1, 1, 4)
@@ -102,7 +102,8 @@ def test_every_interior_output_is_a_weighted_average(s):
 
 
 def test_kernel_names_bad_arguments():
-    with pytest.raises(ValueError, match='kernel_size must be an integer >= 1'):
+    with pytest.raises(ValueError,
+                       match='kernel_size must be an integer >= 1'):
         bilinear_kernel(1, 1, 0)
     with pytest.raises(TypeError, match='in_channels must be an integer'):
         bilinear_kernel(1.5, 1, 4)
@@ -110,7 +111,7 @@ def test_kernel_names_bad_arguments():
         bilinear_kernel(1, 0, 4)
 
 
-# --- bilinear_kernel against F.interpolate ------------------------------------
+# --- bilinear_kernel against F.interpolate -----------------------------------
 
 @pytest.mark.parametrize('s', [2, 4, 8, 32])
 def test_matches_interpolate_align_corners_false_inside(s):
@@ -120,7 +121,8 @@ def test_matches_interpolate_align_corners_false_inside(s):
     b = s // 2                                   # the border that differs
     assert torch.allclose(Y[..., b:-b, b:-b], ref[..., b:-b, b:-b],
                           atol=1e-6)
-    assert not torch.allclose(Y[..., :b, :], ref[..., :b, :], atol=1e-3)
+    assert not torch.allclose(Y[..., :b, :], ref[..., :b, :],
+                              atol=1e-3)
 
 
 @pytest.mark.parametrize('s', [2, 4, 8, 32])
@@ -167,7 +169,7 @@ def test_layer_with_the_kernel_keeps_channels_apart():
     assert torch.allclose(Y[0, 1, 1:-1, 1:-1], torch.ones(6, 6))
 
 
-# --- output size ----------------------------------------------------------------
+# --- output size -------------------------------------------------------------
 
 def test_tconv_size_values():
     tconv_size = NB['tconv_size']
@@ -198,7 +200,7 @@ def test_fcn_head_restores_the_input_size():
         assert net(torch.zeros(1, 3, 64, 96)).shape == (1, 6, 64, 96)
 
 
-# --- loss --------------------------------------------------------------------------
+# --- loss --------------------------------------------------------------------
 
 def test_loss_is_mean_pixel_cross_entropy_per_image():
     scores = torch.zeros(2, 4, 3, 5)               # uniform over 4 classes
@@ -220,7 +222,7 @@ def test_loss_matches_a_loop_over_pixels():
     assert torch.allclose(NB['loss'](scores, labels), expected)
 
 
-# --- prediction and colours ----------------------------------------------------------
+# --- prediction and colours --------------------------------------------------
 
 class Stride32(nn.Module):
     """A tiny network with the FCN's stride: one 32x32 patch per score."""
@@ -264,7 +266,7 @@ def test_label2image_uses_the_voc_colours():
     assert out[1, 1].tolist() == d2l.VOC_COLORMAP[20]
 
 
-# --- confusion matrix and the two scores ------------------------------------------
+# --- confusion matrix and the two scores -------------------------------------
 
 def test_confusion_matrix_of_the_hand_made_masks():
     C = confusion_matrix(PRED, LABEL, 3)
@@ -320,7 +322,7 @@ def test_confusion_matrix_names_bad_input():
         confusion_matrix(PRED, LABEL, 0)
 
 
-# --- backbone -----------------------------------------------------------------------------
+# --- backbone ----------------------------------------------------------------
 
 def test_backbone_falls_back_to_random_weights_and_says_so(monkeypatch,
                                                             capsys):
@@ -352,7 +354,7 @@ def test_backbone_reports_imagenet_weights_when_they_load(monkeypatch,
     assert 'ImageNet weights' in capsys.readouterr().out
 
 
-# --- figures --------------------------------------------------------------------------------
+# --- figures -----------------------------------------------------------------
 
 def test_figures_are_what_the_script_draws(tmp_path, monkeypatch):
     spec = importlib.util.spec_from_file_location('fcn_figures', FIGURES)
@@ -367,7 +369,7 @@ def test_figures_are_what_the_script_draws(tmp_path, monkeypatch):
         assert '<title>' in made and '<desc>' in made
 
 
-# --- published-style workflow ----------------------------------------------------------------
+# --- published-style workflow ------------------------------------------------
 
 @pytest.fixture(scope='module')
 def tiny_voc(tmp_path_factory):
