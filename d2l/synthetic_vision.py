@@ -28,10 +28,12 @@ what ``download_extract`` returns for the real archive (for VOC, the
 ``VOCdevkit/VOC2012`` folder). A complete folder is reused; a partial or
 stale one that this module wrote is rebuilt. :func:`real_or_stand_in` is the
 one call a notebook makes: the real archive when it can be had, else (quick
-mode only) the stand-in. Not part of the published API: import it as
-``from d2l import synthetic_vision``.
+mode only) the stand-in. :func:`cifar10_or_stand_in` does the same for
+torchvision's CIFAR-10, as a dataset of images rather than a folder. Not
+part of the published API: import it as ``from d2l import synthetic_vision``.
 """
 import colorsys
+import functools
 import hashlib
 import inspect
 import json
@@ -40,9 +42,11 @@ import pathlib
 import shutil
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
 
 from d2l import checks, hub, quickmode
+
+# PIL (and torchvision) are imported inside the functions that draw, write or
+# serve images, so that `import d2l` does not load them.
 
 __all__ = ['CIFAR_CLASSES', 'HOTDOG_CLASSES', 'BREEDS', 'SEG_CLASSES',
            'VOC_PALETTE', 'BORDER', 'SUFFIX', 'CANONICAL_NAMES',
@@ -50,7 +54,8 @@ __all__ = ['CIFAR_CLASSES', 'HOTDOG_CLASSES', 'BREEDS', 'SEG_CLASSES',
            'synthetic_cifar', 'describe', 'is_generated', 'build_bananas',
            'build_voc', 'build_hotdog', 'build_kaggle_cifar10',
            'build_kaggle_dog',
-           'real_or_stand_in', 'CIFAR_SUBSET', 'CIFAR_SUBSET_SHA1']
+           'real_or_stand_in', 'CIFAR_SUBSET', 'CIFAR_SUBSET_SHA1',
+           'cifar10_or_stand_in']
 
 #: The ten "synthetic CIFAR" classes; a left-right flip keeps each label.
 CIFAR_CLASSES = ('disc', 'ring', 'square', 'frame', 'triangle', 'cross',
@@ -125,6 +130,7 @@ def _colour(rng, hue=(0.0, 1.0), sat=(0.3, 0.9), val=(0.3, 0.9)):
 
 def _noise(rng, h, w, cells):
     """Smooth random field in [0, 1], shape (h, w): upsampled coarse noise."""
+    from PIL import Image
     coarse = Image.fromarray(rng.random((cells, cells)).astype(np.float32))
     smooth = coarse.resize((w, h), Image.Resampling.BICUBIC)
     return np.clip(np.asarray(smooth), 0, 1)
@@ -209,6 +215,7 @@ def _coverage(parts, h, w, place, ss=1):
     `place` = (cx, cy, scale, angle, mirror); drawing `ss` times larger and
     averaging gives anti-aliased edges, ss=1 gives a hard 0/1 mask.
     """
+    from PIL import Image, ImageDraw
     cx, cy, scale, angle, mirror = place
     rot = np.array([[np.cos(angle), -np.sin(angle)],
                     [np.sin(angle), np.cos(angle)]])
@@ -248,6 +255,7 @@ def _paint(img, cover, colour, alpha=1.0):
 
 
 def _to_image(img):
+    from PIL import Image
     return Image.fromarray(np.clip(np.rint(img), 0, 255).astype(np.uint8))
 
 
@@ -513,6 +521,7 @@ def render_boxed(*, seed=0, index=0, split='train', size=256, count=1):
 
 def _borders(labels):
     """Mark with BORDER the pixels whose 3x3 neighbourhood has two classes."""
+    from PIL import Image, ImageFilter
     pic = Image.fromarray(labels)
     high = np.asarray(pic.filter(ImageFilter.MaxFilter(3)))
     low = np.asarray(pic.filter(ImageFilter.MinFilter(3)))
@@ -683,6 +692,7 @@ def build_bananas(target, *, seed=0, num_train=1000, num_val=100, size=256):
 
 def _write_voc_pair(voc, name, img, labels):
     """JPEGImages/<name>.jpg and the palette-coded SegmentationClass PNG."""
+    from PIL import Image
     _save(img, voc / 'JPEGImages', f'{name}.jpg', quality=90)
     mask = Image.frombytes('P', labels.shape[::-1], labels.tobytes())
     mask.putpalette(VOC_PALETTE.reshape(-1).tolist())
@@ -922,3 +932,109 @@ def real_or_stand_in(name, folder=None, **build_kwargs):
     data_dir = build(cache / stand_in, **build_kwargs)
     print(describe(data_dir))
     return data_dir
+
+
+# ------------------------------------------------- CIFAR-10 as a dataset
+
+#: torchvision's CIFAR-10 archive; torchvision checks it against its MD5.
+CIFAR10_ARCHIVE = 'cifar-10-python.tar.gz'
+_STAND_IN_SIZE = 1000          # stand-in images when num_images is None
+
+
+@functools.lru_cache(maxsize=8)
+def _cifar_arrays(num_images, split):
+    """synthetic_cifar(num_images, split=split), made once per process."""
+    X, y = synthetic_cifar(num_images, split=split)
+    X.flags.writeable = False              # shared by every dataset made
+    return X, y
+
+
+class _StandInCIFAR:
+    """synthetic_cifar images served like torchvision's CIFAR10: each item
+    is (PIL image, int label), after `transform` when one is given."""
+
+    def __init__(self, X, y, transform=None):
+        self.data, self.targets = X, [int(label) for label in y]
+        self.transform, self.classes = transform, list(CIFAR_CLASSES)
+
+    def __len__(self):
+        return len(self.targets)
+
+    def __getitem__(self, i):
+        from PIL import Image
+        img = Image.fromarray(self.data[i])            # 32x32 RGB
+        return (self.transform(img) if self.transform else img,
+                self.targets[i])
+
+    def __repr__(self):
+        return (f'stand-in for CIFAR-10: {len(self):,} generated images '
+                f'(d2l.synthetic_vision.synthetic_cifar)')
+
+
+def _local_cifar10(root):
+    """Whether CIFAR-10 is in `root`, copying the archive from a mirror
+    folder into `root` first when only a mirror has it."""
+    unpacked = root / 'cifar-10-batches-py'
+    if (root / CIFAR10_ARCHIVE).is_file() or unpacked.is_dir():
+        return True
+    for folder in hub.mirror_folders():
+        if (folder / CIFAR10_ARCHIVE).is_file():
+            root.mkdir(parents=True, exist_ok=True)
+            hub._atomic_copy(folder / CIFAR10_ARCHIVE, root / CIFAR10_ARCHIVE)
+            return True
+    return False
+
+
+def cifar10_or_stand_in(train, transform=None, *, root=None,
+                        num_images=None, verbose=True):
+    """CIFAR-10's training or test images, or in quick mode a stand-in.
+
+    Issue 16's policy for torchvision's CIFAR10 dataset: the real images
+    when the archive (or its unpacked folder) is in `root` (default: the
+    download cache) or a D2L_DATA_MIRROR folder. Otherwise default mode
+    lets torchvision download it, and raises DataError when that fails;
+    quick mode does not fetch the 170 MB archive but serves `synthetic_cifar`
+    images (PIL, like CIFAR10's) with the same transform. `num_images` keeps
+    the first ones (None: all; 1,000 for the stand-in). Unless `verbose` is
+    False, one printed line says which data it is.
+    """
+    checks.instance(train, 'train', bool)
+    if num_images is not None:
+        num_images = checks.integer(num_images, 'num_images', at_least=1)
+    checks.instance(verbose, 'verbose', bool)
+    if transform is not None and not callable(transform):
+        raise TypeError(f'transform must be callable or None, got '
+                        f'{type(transform).__name__}')
+    split = 'train' if train else 'test'
+    root = hub._cache_folder(root)
+    local, quick = _local_cifar10(root), quickmode.is_quick()
+    if local or not quick:
+        import torch.utils.data
+        import torchvision
+        try:
+            if not local and hub._offline():
+                raise hub.DataError(f'{CIFAR10_ARCHIVE} is not in {root} or '
+                                    'a mirror folder, and D2L_OFFLINE is set')
+            data = torchvision.datasets.CIFAR10(
+                root, train=train, transform=transform, download=True)
+        except (hub.DataError, RuntimeError, OSError) as err:
+            if not quick:
+                raise hub.DataError(
+                    f'default mode needs CIFAR-10 ({CIFAR10_ARCHIVE}, 170 MB)'
+                    f' and could not get it: {err}. Put the archive in '
+                    f'{root} or a D2L_DATA_MIRROR folder; quick mode '
+                    '(D2L_QUICK=1) would run on generated stand-in images '
+                    'instead') from None
+        else:
+            total = len(data)
+            if num_images is not None and num_images < total:
+                data = torch.utils.data.Subset(data, range(num_images))
+            if verbose:
+                print(f'real data: CIFAR-10, {len(data):,} of its {total:,} '
+                      f'{split} images')
+            return data
+    X, y = _cifar_arrays(num_images or _STAND_IN_SIZE, split)
+    if verbose:
+        print(f'stand-in data: {len(y):,} generated 10-class 32x32 shape '
+              f'images ({split} split of synthetic_cifar), not CIFAR-10')
+    return _StandInCIFAR(X, y, transform)

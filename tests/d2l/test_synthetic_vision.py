@@ -510,3 +510,136 @@ def test_a_name_without_a_data_hub_row_is_named(data_env, quick,
     monkeypatch.delitem(hub.DATA_HUB, 'hotdog')
     with pytest.raises(KeyError, match="'hotdog' has no DATA_HUB row yet"):
         sv.real_or_stand_in('hotdog')
+
+
+# ------------------------------------------------------ cifar10_or_stand_in
+
+class _FakeCIFAR10:
+    """Stands for torchvision's CIFAR10: finds the archive in root or fails."""
+    calls = []
+
+    def __init__(self, root, train=True, transform=None, download=False):
+        _FakeCIFAR10.calls.append((pathlib.Path(root), train, download))
+        if not (pathlib.Path(root) / sv.CIFAR10_ARCHIVE).is_file():
+            raise RuntimeError('Dataset not found or corrupted.')
+        self.size, self.transform = (50000 if train else 10000), transform
+
+    def __len__(self):
+        return self.size
+
+    def __getitem__(self, i):
+        return i, i % 10
+
+
+@pytest.fixture
+def fake_cifar10(monkeypatch):
+    _FakeCIFAR10.calls = []
+    monkeypatch.setattr(torchvision.datasets, 'CIFAR10', _FakeCIFAR10)
+    return _FakeCIFAR10
+
+
+def test_cifar10_stand_in_in_quick_mode(data_env, quick, fake_cifar10,
+                                        capsys):
+    data = sv.cifar10_or_stand_in(True, num_images=12)
+    assert capsys.readouterr().out == (
+        'stand-in data: 12 generated 10-class 32x32 shape images (train '
+        'split of synthetic_cifar), not CIFAR-10\n')
+    X, y = sv.synthetic_cifar(12, split='train')
+    assert len(data) == 12 and data.classes == list(sv.CIFAR_CLASSES)
+    img, label = data[5]
+    assert img.size == (32, 32) and img.mode == 'RGB'
+    assert np.array_equal(np.asarray(img), X[5]) and label == y[5]
+    assert fake_cifar10.calls == []                 # no download attempt
+    assert not data_env[0].exists()                 # nothing written
+
+
+def test_cifar10_stand_in_applies_the_transform_quietly(data_env, quick,
+                                                       capsys):
+    from torchvision.transforms import v2
+    to_tensor = v2.Compose([v2.ToImage(),
+                            v2.ToDtype(torch.float32, scale=True)])
+    data = sv.cifar10_or_stand_in(False, to_tensor, num_images=4,
+                                  verbose=False)
+    x, label = data[3]
+    assert x.shape == (3, 32, 32) and x.dtype == torch.float32
+    assert 0 <= float(x.min()) and float(x.max()) <= 1
+    X, y = sv.synthetic_cifar(4, split='test')
+    assert torch.equal((x * 255).round().to(torch.uint8).permute(1, 2, 0),
+                       torch.from_numpy(X[3])) and label == y[3]
+    assert capsys.readouterr().out == ''
+    assert len(sv.cifar10_or_stand_in(False, verbose=False)) == 1000
+
+
+def test_cifar10_stand_in_arrays_are_made_once_and_read_only(data_env,
+                                                            quick):
+    a = sv.cifar10_or_stand_in(True, num_images=3, verbose=False)
+    b = sv.cifar10_or_stand_in(True, num_images=3, verbose=False)
+    assert a.data is b.data and not a.data.flags.writeable
+
+
+@pytest.mark.parametrize('quick_mode', ['', '1'])
+def test_cifar10_from_a_mirror_is_real_in_either_mode(
+        data_env, monkeypatch, fake_cifar10, capsys, quick_mode):
+    monkeypatch.setenv('D2L_QUICK', quick_mode)
+    cache, mirror = data_env
+    (mirror / sv.CIFAR10_ARCHIVE).write_bytes(b'not really the archive')
+    data = sv.cifar10_or_stand_in(True, num_images=100)
+    assert (cache / sv.CIFAR10_ARCHIVE).read_bytes() == (
+        b'not really the archive')                  # copied into the cache
+    assert fake_cifar10.calls == [(cache, True, True)]
+    assert isinstance(data, torch.utils.data.Subset) and len(data) == 100
+    assert capsys.readouterr().out == (
+        'real data: CIFAR-10, 100 of its 50,000 train images\n')
+    test = sv.cifar10_or_stand_in(False, verbose=False)
+    assert isinstance(test, _FakeCIFAR10) and len(test) == 10000
+
+
+def test_cifar10_default_mode_asks_for_the_archive(data_env, full,
+                                                   fake_cifar10):
+    from d2l import hub
+    cache, _ = data_env
+    with pytest.raises(hub.DataError) as info:
+        sv.cifar10_or_stand_in(True)
+    message = str(info.value)
+    assert message.startswith(
+        'default mode needs CIFAR-10 (cifar-10-python.tar.gz, 170 MB) and '
+        f'could not get it: cifar-10-python.tar.gz is not in {cache} or a '
+        'mirror folder, and D2L_OFFLINE is set. ')
+    assert message.endswith('quick mode (D2L_QUICK=1) would run on '
+                            'generated stand-in images instead')
+    assert fake_cifar10.calls == []                 # offline: no download
+
+
+def test_cifar10_default_mode_reports_a_failed_download(
+        data_env, full, monkeypatch, fake_cifar10):
+    from d2l import hub
+    monkeypatch.delenv('D2L_OFFLINE')
+    with pytest.raises(hub.DataError,
+                       match='could not get it: Dataset not found'):
+        sv.cifar10_or_stand_in(False)
+    assert fake_cifar10.calls == [(data_env[0], False, True)]
+
+
+@pytest.mark.parametrize('kwargs, error, message', [
+    (dict(train=1), TypeError, 'train must be bool, got int 1'),
+    (dict(train=True, num_images=0), ValueError, 'num_images'),
+    (dict(train=True, verbose='yes'), TypeError, 'verbose must be bool'),
+    (dict(train=True, transform=3), TypeError,
+     'transform must be callable or None, got int'),
+])
+def test_cifar10_bad_arguments_are_named(data_env, quick, kwargs, error,
+                                         message):
+    with pytest.raises(error, match=message):
+        sv.cifar10_or_stand_in(**kwargs)
+
+
+def test_importing_the_module_loads_no_image_library():
+    import subprocess
+    import sys
+    root = pathlib.Path(__file__).resolve().parents[2]
+    code = ('import sys, d2l.synthetic_vision; print(sorted(m for m in '
+            '("PIL", "torchvision") if m in sys.modules))')
+    env = dict(os.environ, PYTHONPATH=str(root))
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True,
+                         text=True, env=env, cwd=root, check=True).stdout
+    assert out == '[]\n'
