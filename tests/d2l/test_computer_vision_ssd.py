@@ -38,16 +38,24 @@ NB = notebook_code('computer-vision/ssd.md', DEFINES, trim=definition_only,
 
 
 def test_heads_keep_the_grid_and_count_channels():
-    Y = NB['cls_predictor'](8, 5, 10)(torch.zeros(2, 8, 20, 20))
-    assert Y.shape == (2, 55, 20, 20)
-    Y = NB['bbox_predictor'](16, 3)(torch.zeros(2, 16, 10, 10))
-    assert Y.shape == (2, 12, 10, 10)
+    Y = NB['cls_predictor'](6, 3, 4)(torch.zeros(2, 6, 9, 7))
+    assert Y.shape == (2, 15, 9, 7)                 # a (q + 1) = 3 * 5
+    Y = NB['bbox_predictor'](5, 2)(torch.zeros(2, 5, 3, 8))
+    assert Y.shape == (2, 8, 3, 8)                  # 4 a
+
+
+def test_conv_head_parameters_against_a_dense_layer():
+    head = NB['cls_predictor'](64, 4, 1)
+    assert sum(p.numel() for p in head.parameters()) == 64 * 9 * 8 + 8
+    dense = nn.Linear(64 * 2 * 2, 2 * 2 * 4 * 2)     # the same count, tiny
+    assert sum(p.numel() for p in dense.parameters()) == \
+        (64 * 2 * 2 + 1) * (2 * 2 * 4 * 2)
 
 
 def test_concatenated_scales():
-    Y1 = torch.zeros(2, 55, 20, 20)
-    Y2 = torch.zeros(2, 33, 10, 10)
-    assert NB['concat_preds']([Y1, Y2]).shape == (2, 25300)
+    Y1 = torch.zeros(2, 6, 4, 4)                    # 16 positions x 6
+    Y2 = torch.zeros(2, 9, 2, 2)                    # 4 positions x 9
+    assert NB['concat_preds']([Y1, Y2]).shape == (2, 96 + 36)
 
 
 def test_channel_layout_gives_one_row_per_anchor():
