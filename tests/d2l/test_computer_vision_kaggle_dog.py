@@ -17,6 +17,7 @@ import torch
 import torchvision
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
+from torchvision.transforms import v2
 
 from d2l import hub, synthetic_vision
 from d2l import torch as d2l
@@ -24,7 +25,8 @@ from notebook_cells import notebook_code
 
 matplotlib.use('Agg')
 
-DEFINES = ('def reorg_dog_data(', 'class SourceCNN(', 'class DogNet(',
+DEFINES = ('def reorg_dog_data(', 'class SourceCNN(', 'def pretrain_source(',
+           'class DogNet(',
            '@d2l.add_to_class(DogNet)', 'loss = nn.CrossEntropyLoss(',
            'def train(', 'def train_epoch(', 'def predict_probabilities(',
            'def stored_features(', 'def check_submission(')
@@ -35,8 +37,11 @@ def definition_only(cell):
     return cell.split('\n\nprobs =')[0]
 
 
+TO_INPUT = [v2.ToImage(), v2.ToDtype(torch.float32, scale=True),
+            v2.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])]
 NB = notebook_code('computer-vision/kaggle-dog.md', DEFINES,
-                   trim=definition_only, os=os, DataLoader=DataLoader)
+                   trim=definition_only, os=os, DataLoader=DataLoader, v2=v2,
+                   to_input=TO_INPUT)
 CPU = [torch.device('cpu')]
 
 
@@ -104,6 +109,17 @@ def test_source_cnn_shapes_and_fc():
     assert net(torch.zeros(2, 3, 32, 32)).shape == (2, 10)
     net.fc = nn.Identity()                # any size in, 4 * width out
     assert net(torch.zeros(2, 3, 64, 48)).shape == (2, 16)
+
+
+def test_pretrain_source_returns_a_net_and_an_accuracy(monkeypatch):
+    shapes = synthetic_vision.synthetic_cifar
+    monkeypatch.setattr(synthetic_vision, 'synthetic_cifar',   # 500 -> 20
+                        lambda n, **kw: shapes(min(n, 20), **kw))
+    net, acc = NB['pretrain_source'](20, 1, torch.device('cpu'),
+                                     batch_size=10)
+    assert isinstance(net, NB['SourceCNN']) and not net.training
+    assert 0.0 <= acc <= 1.0
+    assert acc * 20 == pytest.approx(round(acc * 20))   # k of 20 right
 
 
 def test_dognet_trains_only_the_head():
