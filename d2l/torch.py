@@ -21,7 +21,7 @@ from torch.nn import functional as F
 
 from d2l.hub import DATA_HUB, DATA_URL, download, download_extract, extract
 from d2l.quickmode import cap, is_quick, mode, pick
-from d2l import checks, liveplot, quickmode
+from d2l import checks, liveplot, quickmode, timing
 from d2l import fashion
 
 d2l = sys.modules[__name__]
@@ -2545,6 +2545,10 @@ def train_ch13(net, train_iter, test_iter, loss, trainer, num_epochs,
     return train_loss, train_acc, test_acc
 
 
+d2l.DATA_HUB['hotdog'] = (d2l.DATA_URL + 'hotdog.zip',  # 2,800 food photos
+                          'fba480ffa8aa7e0febbb511d181409f899b9baa5')
+
+
 d2l.DATA_HUB['catdog'] = (  # a puppy (left) and a kitten (right), 728x561
     'https://raw.githubusercontent.com/d2l-ai/d2l-en/'
     '23d7a5aecceee57d1292c56e90cce307f183bb0a/img/catdog.jpg',
@@ -3045,8 +3049,9 @@ def load_data_voc(batch_size, crop_size, *, voc_dir=None):
     Defined in Section 14.9 (computer-vision/semantic-segmentation-and-dataset).
     """
     batch_size = d2l.checks.integer(batch_size, 'batch_size', at_least=1)
-    if voc_dir is None:                 # the archive unpacks into VOCdevkit
-        voc_dir = os.path.join(d2l.download_extract('voc2012'), 'VOC2012')
+    if voc_dir is None:                 # the folder voc_data_dir returns
+        voc_dir = d2l.download_extract('voc2012',
+                                       os.path.join('VOCdevkit', 'VOC2012'))
     loaders = []
     for is_train in (True, False):      # only the training crops shuffle
         loaders.append(torch.utils.data.DataLoader(
@@ -3054,6 +3059,171 @@ def load_data_voc(batch_size, crop_size, *, voc_dir=None):
             shuffle=is_train, drop_last=True,
             num_workers=d2l.get_dataloader_workers()))
     return tuple(loaders)
+
+
+d2l.DATA_HUB['cat2'] = (  # a black-and-white cat on a path, 1280x1280
+    'https://raw.githubusercontent.com/d2l-ai/d2l-en/'
+    '23d7a5aecceee57d1292c56e90cce307f183bb0a/img/cat2.jpg',
+    'b712adcb9ca6af53081bd96426b719573f40053e')
+d2l.DATA_HUB['autumn-oak'] = (  # an oil painting of autumn oaks, 1717x1200
+    'https://raw.githubusercontent.com/d2l-ai/d2l-en/'
+    '23d7a5aecceee57d1292c56e90cce307f183bb0a/img/autumn-oak.jpg',
+    'bbe11f01403b9726bbc625589550e574fc45980a')
+
+
+d2l.DATA_HUB['cifar10_tiny'] = (  # 1,000 train + 5 test PNGs, labels
+    d2l.DATA_URL + 'kaggle_cifar10_tiny.zip',
+    '2068874e4b9a9f0fb07ebe0ad2b29754449ccacd')
+
+
+def read_csv_labels(fname):
+    """Read a label file of lines `name,label` after one header line into
+    {name: label}.
+
+    Defined in Section 14.13 (computer-vision/kaggle-cifar10).
+    """
+    import csv
+    if not os.path.isfile(fname):
+        raise FileNotFoundError(f'no label file {fname}')
+    labels = {}
+    with open(fname, newline='') as f:
+        rows = csv.reader(f)
+        next(rows, None)                         # the header, e.g. id,label
+        for row in filter(None, rows):           # blank lines are []
+            where = f'{fname}, line {rows.line_num}'
+            if len(row) != 2:
+                raise ValueError(f'{where}: expected name,label, got {row}')
+            if row[0] in labels:
+                raise ValueError(f'{where}: {row[0]!r} is labelled twice')
+            labels[row[0]] = row[1]
+    return labels
+
+
+def copyfile(filename, target_dir):
+    """Copy the file `filename` into the folder `target_dir` (made if
+    missing); returns the copy's path.
+
+    Defined in Section 14.13 (computer-vision/kaggle-cifar10).
+    """
+    import shutil
+    if not os.path.isfile(filename):
+        raise FileNotFoundError(f'{filename} is not a file')
+    os.makedirs(target_dir, exist_ok=True)
+    return shutil.copy(filename, target_dir)
+
+
+def _class_folder(label):
+    """`label` if it is usable as one folder name, else ValueError.
+
+    Defined in Section 14.13 (computer-vision/kaggle-cifar10).
+    """
+    if (not isinstance(label, str) or label in ('', '.', '..')
+            or any(c in label for c in '/\\\0')):
+        raise ValueError(f'label {label!r} cannot be a folder name')
+    return label
+
+
+def _split_plan(data_dir, labels, n_valid):
+    """{file name: (label, 'valid' or 'train')} for data_dir/train: the
+    first n_valid files of each class in name order go to 'valid'.
+
+    Defined in Section 14.13 (computer-vision/kaggle-cifar10).
+    """
+    folder = os.path.join(data_dir, 'train')
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f'no folder {folder} of training images')
+    plan, taken = {}, collections.Counter()
+    for name in sorted(os.listdir(folder)):
+        if name.startswith('.'):
+            continue
+        stem = name.split('.')[0]                 # '17.png' -> '17'
+        if stem not in labels:
+            raise ValueError(f'{os.path.join(folder, name)} has no label')
+        label = d2l._class_folder(labels[stem])
+        plan[name] = (label, 'valid' if taken[label] < n_valid else 'train')
+        taken[label] += 1
+    if not plan:
+        raise ValueError(f'{folder} holds no images')
+    return plan
+
+
+def _check_leftovers(root, plan):
+    """Raise if root/{train,valid,train_valid} holds a file that `plan`
+    would not put there (left by a split with other settings).
+
+    Defined in Section 14.13 (computer-vision/kaggle-cifar10).
+    """
+    wanted = {(part, label, name) for name, (label, part) in plan.items()}
+    wanted |= {('train_valid', label, name)
+               for name, (label, _) in plan.items()}
+    for part in ('train', 'valid', 'train_valid'):
+        for folder, _, names in os.walk(os.path.join(root, part)):
+            label = os.path.relpath(folder, os.path.join(root, part))
+            for name in names:
+                if (part, label, name) not in wanted:
+                    raise ValueError(
+                        f'{os.path.join(folder, name)} does not belong to '
+                        f'this split; delete {root} and run again')
+
+
+def reorg_train_valid(data_dir, labels, valid_ratio):
+    """Copy data_dir/train into train_valid_test/{train,valid,train_valid}
+    /<label>/, n_valid images of each class to valid; returns n_valid.
+
+    Defined in Section 14.13 (computer-vision/kaggle-cifar10).
+    """
+    import warnings
+    r = d2l.checks.real(valid_ratio, 'valid_ratio')
+    if not 0 < r < 1:
+        raise ValueError(f'valid_ratio must lie in (0, 1), got {r}')
+    counts = collections.Counter(labels.values())
+    rarest, n_min = min(counts.items(), key=lambda kv: kv[1],
+                        default=('', 0))
+    if n_min < 2:
+        raise ValueError(f'class {rarest!r} has {n_min} labelled image(s); '
+                         'splitting needs at least 2 per class')
+    n_valid = max(1, math.floor(r * n_min))
+    plan = d2l._split_plan(data_dir, labels, n_valid)
+    root = os.path.join(data_dir, 'train_valid_test')
+    d2l._check_leftovers(root, plan)
+    for name, (label, part) in plan.items():
+        for folder in ('train_valid', part):
+            d2l.copyfile(os.path.join(data_dir, 'train', name),
+                         os.path.join(root, folder, label))
+    trained = {label for label, part in plan.values() if part == 'train'}
+    empty = sorted({label for label, _ in plan.values()} - trained)
+    if empty:
+        warnings.warn(f'no training images for {empty}: ImageFolder will '
+                      'number the classes of train/ and valid/ differently')
+    return n_valid
+
+
+def reorg_test(data_dir):
+    """Copy data_dir/test/* into train_valid_test/test/unknown/ (one dummy
+    class for ImageFolder); returns the number of images.
+
+    Defined in Section 14.13 (computer-vision/kaggle-cifar10).
+    """
+    folder = os.path.join(data_dir, 'test')
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f'no folder {folder} of test images')
+    names = [n for n in sorted(os.listdir(folder)) if not n.startswith('.')]
+    if not names:
+        raise ValueError(f'{folder} holds no images')
+    target = os.path.join(data_dir, 'train_valid_test', 'test', 'unknown')
+    old = os.listdir(target) if os.path.isdir(target) else []
+    extra = set(old) - set(names)
+    if extra:
+        raise ValueError(f'{target} holds {sorted(extra)[:3]}, which are not '
+                         f'test images; delete it and run again')
+    for name in names:
+        d2l.copyfile(os.path.join(folder, name), target)
+    return len(names)
+
+
+d2l.DATA_HUB['dog_tiny'] = (  # a small sample of the competition's files
+    d2l.DATA_URL + 'kaggle_dog_tiny.zip',
+    '0cb91d09b814ecdc07b50f31f8dcad3e81d6a86d')
 
 
 def t_tail(t, df):
