@@ -113,3 +113,14 @@ def _warm_torch_optim():
     imports torch._dynamo (seconds), which would land in a random test."""
     import torch
     torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+
+
+@pytest.fixture(autouse=True)
+def _close_progress_line():
+    """End a progress line a test left open, so the next test's output does
+    not begin with the newline that ends it (d2l.liveplot keeps one open
+    terminal line across views, as a notebook or terminal session does)."""
+    yield
+    from d2l import liveplot
+    if liveplot._line['view'] is not None:
+        liveplot._line['view']._end_line()
