@@ -21,10 +21,11 @@ from torchvision.transforms import v2
 from d2l import torch as d2l
 from notebook_cells import notebook_code
 
-DEFINES = ('rgb_mean = ', 'def vgg19_features(', 'def extract_features(',
+DEFINES = ('rgb_mean = ', 'def postprocess(', 'def vgg19_features(',
+           'def extract_features(',
            'def content_loss(', 'def gram(', 'def style_loss(',
            'def tv_loss(', 'def compute_loss(', 'class SynthesizedImage(',
-           'def get_inits(', 'def train(')
+           'def get_inits(', 'def train_step(', 'def train(')
 NB = notebook_code('computer-vision/neural-style.md', DEFINES,
                    torchvision=torchvision, v2=v2, num_snapshots=2)
 FIGURES = (pathlib.Path(__file__).resolve().parents[2] / 'chapters'
