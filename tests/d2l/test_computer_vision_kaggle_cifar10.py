@@ -352,7 +352,8 @@ def _notebook(**names):
     import itertools
     return notebook_code(
         'computer-vision/kaggle-cifar10.md',
-        ('def train_epoch', 'def train(', 'def check_submission'),
+        ('def train_epoch', 'def setup(', 'def train(',
+         'def check_submission'),
         itertools=itertools, os=os, **names)
 
 

@@ -25,11 +25,11 @@ from notebook_cells import notebook_code
 
 matplotlib.use('Agg')
 
-DEFINES = ('def reorg_dog_data(', 'class SourceCNN(', 'def pretrain_source(',
-           'class DogNet(',
-           '@d2l.add_to_class(DogNet)', 'loss = nn.CrossEntropyLoss(',
-           'def train(', 'def train_epoch(', 'def predict_probabilities(',
-           'def stored_features(', 'def check_submission(')
+DEFINES = ('def reorg_dog_data(', 'class SourceCNN(', 'def shape_images(',
+           'def pretrain_source(', 'class DogNet(',
+           'loss = nn.CrossEntropyLoss(', 'def train(', 'def train_epoch(',
+           'def report(', 'def predict_probabilities(',
+           'def stored_features(', 'def check_ids(', 'def check_submission(')
 
 
 def definition_only(cell):
