@@ -23,10 +23,13 @@ def mono(x, y, s, anchor='start', **attrs):
     return text(x, y, s, anchor=anchor, font_family='monospace', **attrs)
 
 
-def panel(x, y, w, h, title, colour, rows):
+def panel(x, y, w, h, title, colour, rows, note=None):
     """A titled box listing `rows` of file names, one per line."""
     body = [rect(x, y, w, h, fill='#fafafa', stroke=colour),
             mono(x + 8, y + 17, title, font_weight='bold', fill=colour)]
+    if note:
+        body.append(text(x + w - 6, y + 17, note, anchor='end',
+                         font_size=11, fill=GRAY))
     body += [mono(x + 14, y + 35 + 16 * i, row, font_size=11)
              for i, row in enumerate(rows)]
     return body
@@ -34,15 +37,15 @@ def panel(x, y, w, h, title, colour, rows):
 
 def folders():
     """The flat competition layout on the left, the four trees right."""
-    width, height = 540, 330
-    body = [text(100, 18, 'data_dir/', font_weight='bold', fill=INK),
-            text(375, 18, 'data_dir/train_valid_test/', font_weight='bold',
+    width, height = 440, 330
+    body = [text(90, 18, 'data_dir/', font_weight='bold', fill=INK),
+            text(335, 18, 'data_dir/train_valid_test/', font_weight='bold',
                  fill=INK)]
-    body += panel(20, 30, 170, 138, 'train/', BLUE,
+    body += panel(10, 30, 160, 138, 'train/', BLUE,
                   [f'{i}.png  ({LABELS[i]})' for i in LABELS])
-    body += [mono(20, 190, 'trainLabels.csv', fill=BLUE),
-             mono(28, 206, 'id,label  1,cat ...', font_size=11, fill=GRAY)]
-    body += panel(20, 228, 170, 86, 'test/', GREEN,
+    body += [mono(10, 190, 'trainLabels.csv', fill=BLUE),
+             mono(18, 206, 'id,label  1,cat ...', font_size=11, fill=GRAY)]
+    body += panel(10, 228, 160, 86, 'test/', GREEN,
                   ['1.png', '2.png', '3.png'])
     right = [(30, 'train_valid/', INK, ['cat/  1 3 5', 'ship/ 2 4 6'],
               'all of them'),
@@ -52,13 +55,11 @@ def folders():
              (260, 'test/', GREEN, ['unknown/ 1 2 3'], 'one class')]
     for y, title, colour, rows, note in right:
         h = 34 + 16 * len(rows)
-        body += panel(290, y, 150, h, title, colour, rows)
-        body.append(text(446, y + 17, note, anchor='start', font_size=10,
-                         fill=GRAY))
+        body += panel(240, y, 190, h, title, colour, rows, note)
         if title != 'test/':
-            body.append(line(190, 99, 288, y + h / 2, color=colour))
-    body.append(line(190, 271, 288, 285, color=GREEN))
-    body.append(text(243, 322, 'copies; the originals stay', font_size=10,
+            body.append(line(170, 99, 238, y + h / 2, color=colour))
+    body.append(line(170, 271, 238, 285, color=GREEN))
+    body.append(text(205, 326, 'copies; the originals stay', font_size=11,
                      fill=GRAY))
     figure_svg.write(HERE / 'kaggle-cifar10-folders.svg', figure_svg.document(
         width, height, 'Reorganising the competition files into class '
